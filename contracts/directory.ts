@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+export const MIN_PASSWORD_LENGTH = 10;
+
+export const createClientBody = z.object({ name: z.string().trim().min(1, 'Required').max(120) });
+
+export const createContactBody = z.object({
+  name: z.string().trim().min(1, 'Required').max(120),
+  email: z.email('Enter a valid email address').max(254).transform((e) => e.toLowerCase()),
+  role: z.enum(['member', 'manager']).default('member'),
+  /** Initial password; invitations by email arrive with the sign-in issue. */
+  password: z.string().min(MIN_PASSWORD_LENGTH, `At least ${MIN_PASSWORD_LENGTH} characters`).max(1024),
+});
+
+export const idParam = z.object({ id: z.uuid() });
+
+export const updateSettingsBody = z
+  .object({
+    name: z.string().trim().min(1).max(120).optional(),
+    portal: z
+      .object({ ticketCreation: z.boolean().optional(), ticketClosing: z.boolean().optional() })
+      .optional(),
+  });
+
+export type StaffMember = { id: string; name: string; email: string; role: 'agent' | 'admin' };
+export type ClientSummary = { id: string; name: string; contacts: number; openTickets: number };
+export type ContactSummary = {
+  id: string;
+  name: string;
+  email: string;
+  role: 'member' | 'manager';
+  status: 'active' | 'disabled';
+};
+export type ClientDetail = { id: string; name: string; contacts: ContactSummary[] };
+export type WorkspaceSettings = {
+  name: string;
+  slug: string;
+  portal: { ticketCreation: boolean; ticketClosing: boolean };
+};

@@ -1,0 +1,137 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import type { Config } from './config.ts';
+import type { Db } from './platform/db/db.ts';
+import { migrationsApplied, readMigrations } from './platform/db/migrate.ts';
+import { EventBus } from './platform/events.ts';
+import type { Deps } from './platform/context.ts';
+import { AppError } from './platform/errors.ts';
+import { installErrorHandling } from './platform/http/error-handler.ts';
+import { declare, isMutation, type RouteAccess, type RouteSurface } from './platform/http/route-config.ts';
+import { portalSurface, staffSurface } from './platform/http/surfaces.ts';
+import { assetsDir, sendApp } from './platform/http/web-host.ts';
+import { portalAuthRoutes } from './modules/portal-auth/routes.ts';
+import { staffAuthRoutes } from './modules/staff-auth/routes.ts';
+import { portalTicketRoutes } from './modules/tickets/portal-routes.ts';
+import { staffTicketRoutes } from './modules/tickets/staff-routes.ts';
+import { directoryRoutes } from './modules/directory/routes.ts';
+import { settingsRoutes } from './modules/settings/routes.ts';
+
+export type RouteDeclaration = { method: string; url: string; surface: RouteSurface; access: RouteAccess };
+
+export type App = FastifyInstance & { routeDeclarations: RouteDeclaration[]; deps: Deps };
+
+export type AppOptions = { config: Config; db: Db; bus?: EventBus };
+
+/** Builds the HTTP app around an open database. Never listens: main.ts and tests decide. */
+export async function buildApp({ config, db, bus = new EventBus() }: AppOptions): Promise<App> {
+  const app = Fastify({
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    trustProxy: config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    routerOptions: { ignoreTrailingSlash: true },
+  }) as unknown as App;
+  const deps: Deps = { db, bus, log: app.log };
+  app.deps = deps;
+
+  // Every route declares its surface and who may call it; an undeclared route stops the boot.
+  app.routeDeclarations = [];
+  app.addHook('onRoute', (route) => {
+    const { surface, access } = route.config ?? {};
+    if (!surface || !access) throw new Error(`route ${String(route.method)} ${route.url} declares no surface/access`);
+    for (const method of [route.method].flat()) {
+      app.routeDeclarations.push({ method, url: route.url, surface, access });
+    }
+  });
+
+  // JSON only: with no form or text parsers a cross-site form cannot post to us.
+  app.removeContentTypeParser('text/plain');
+
+  installErrorHandling(app);
+  await app.register(cookie);
+  await app.register(rateLimit, { global: false });
+  const https = config.publicUrl.startsWith('https:');
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    referrerPolicy: { policy: 'no-referrer' },
+    strictTransportSecurity: https,
+    crossOriginEmbedderPolicy: false,
+  });
+
+  // Cross-site requests never change anything: a mutation must come from our own origin.
+  app.addHook('onRequest', async (request) => {
+    if (!isMutation(request.method)) return;
+    const site = request.headers['sec-fetch-site'];
+    if (site && site !== 'same-origin' && site !== 'none') throw new AppError('csrf_failed');
+    const origin = request.headers.origin;
+    if (origin && origin !== `${request.protocol}://${request.host}`) throw new AppError('csrf_failed');
+  });
+
+  const expectedMigrations = (await readMigrations()).length;
+  app.get('/healthz', declare('public', 'anyone'), async (_request, reply) => {
+    const ready = await migrationsApplied(db, expectedMigrations).catch(() => false);
+    if (!ready) throw new AppError('not_ready');
+    reply.header('cache-control', 'no-store');
+    return { status: 'ok' };
+  });
+
+  await app.register(fastifyStatic, { root: assetsDir, serve: false });
+  app.get('/assets/*', declare('public', 'anyone'), async (request, reply) => {
+    const file = (request.params as { '*': string })['*'];
+    // Built file names carry a content hash, so they can be cached for good.
+    return reply.sendFile(file, { immutable: true, maxAge: '365d' });
+  });
+  app.get('/', declare('public', 'anyone'), async (_request, reply) => reply.redirect('/staff'));
+
+  await app.register(
+    async (portal) => {
+      portalSurface(portal, deps);
+      await portal.register(portalAuthRoutes, { prefix: '/api', deps, config });
+      await portal.register(portalTicketRoutes, { prefix: '/api', deps });
+      portal.get('/api/*', declare('portal', 'anyone'), async () => {
+        throw new AppError('not_found');
+      });
+      const page = async (request: { portal: { workspace: { name: string } } | null }, reply: Parameters<typeof sendApp>[0]) =>
+        sendApp(reply, 'portal', request.portal!.workspace.name);
+      portal.get('/', declare('portal', 'anyone'), page);
+      portal.get('/*', declare('portal', 'anyone'), page);
+    },
+    { prefix: '/portal/:slug' },
+  );
+
+  await app.register(
+    async (staff) => {
+      staffSurface(staff, deps);
+      await staff.register(staffAuthRoutes, { prefix: '/api', deps, config });
+      await staff.register(staffTicketRoutes, { prefix: '/api', deps });
+      await staff.register(directoryRoutes, { prefix: '/api', deps });
+      await staff.register(settingsRoutes, { prefix: '/api', deps });
+      staff.get('/api/*', declare('staff', 'anyone'), async () => {
+        throw new AppError('not_found');
+      });
+      const page = async (_request: unknown, reply: Parameters<typeof sendApp>[0]) => sendApp(reply, 'staff', 'Staff');
+      staff.get('/', declare('staff', 'anyone'), page);
+      staff.get('/*', declare('staff', 'anyone'), page);
+    },
+    { prefix: '/staff' },
+  );
+
+  return app;
+}

@@ -1,0 +1,37 @@
+import type { z } from 'zod';
+import type { createTicketBody } from '../../../contracts/tickets.ts';
+import type { PortalCtx } from '../../platform/context.ts';
+import type { Sql } from '../../platform/db/db.ts';
+import { AppError } from '../../platform/errors.ts';
+import { mutate } from '../../platform/events.ts';
+
+/** Hands out the workspace's next ticket number; the row lock serialises concurrent creates. */
+export async function nextTicketNumber(tx: Sql, workspaceId: string): Promise<number> {
+  const [row] = await tx.query<{ n: number }>(
+    'update workspaces set ticket_seq = ticket_seq + 1 where id = $1 returning ticket_seq as n',
+    [workspaceId],
+  );
+  return row!.n;
+}
+
+/**
+ * A contact opens a ticket from the portal. Requester and client are the signed-in
+ * contact's own; nothing in the body can choose them.
+ */
+export async function createPortalTicket(
+  ctx: PortalCtx,
+  settings: { ticketCreation: boolean },
+  input: z.infer<typeof createTicketBody>,
+): Promise<{ number: number }> {
+  if (!settings.ticketCreation) throw new AppError('portal_ticket_creation_disabled');
+  return mutate(ctx, async (tx, record) => {
+    const number = await nextTicketNumber(tx, ctx.workspaceId);
+    const [row] = await tx.query<{ id: string }>(
+      `insert into tickets (workspace_id, number, client_id, requester_id, subject, description, priority, status, source)
+       values ($1, $2, $3, $4, $5, $6, $7, 'new', 'portal') returning id`,
+      [ctx.workspaceId, number, ctx.actor.clientId, ctx.actor.id, input.subject, input.description, input.priority],
+    );
+    await record({ type: 'ticket.created', ticketId: row!.id, payload: { number, source: 'portal' } });
+    return { number };
+  });
+}

@@ -1,0 +1,231 @@
+/**
+ * Tenant-bound data access for tickets. Every query takes the workspace id, and portal
+ * queries also the contact's visibility, in the SQL itself: a ticket the caller may not
+ * see is simply not found.
+ */
+import type { Sql } from '../../platform/db/db.ts';
+import type { ContactActor } from '../../platform/context.ts';
+import type { TicketPriority, TicketStatus } from './status.ts';
+
+export const PAGE_SIZE = 25;
+
+export type TicketRow = {
+  id: string;
+  number: number;
+  subject: string;
+  description: string;
+  status: TicketStatus;
+  priority: TicketPriority;
+  source: string;
+  client_id: string;
+  client_name: string;
+  requester_id: string;
+  requester_name: string;
+  requester_email: string;
+  assignee_id: string | null;
+  assignee_name: string | null;
+  created_at: Date;
+  updated_at: Date;
+  solved_at: Date | null;
+  closed_at: Date | null;
+};
+
+export type MessageRow = {
+  id: string;
+  kind: 'reply' | 'note' | 'event';
+  public: boolean;
+  body: string;
+  event: Record<string, unknown> | null;
+  created_at: Date;
+  author_contact_id: string | null;
+  author_staff_id: string | null;
+  author_name: string | null;
+};
+
+const ticketColumns = `t.id, t.number, t.subject, t.description, t.status, t.priority, t.source,
+  t.client_id, cl.name as client_name, t.requester_id, rq.name as requester_name, rq.email::text as requester_email,
+  t.assignee_id, st.name as assignee_name, t.created_at, t.updated_at, t.solved_at, t.closed_at`;
+
+const ticketJoins = `join clients cl on cl.workspace_id = t.workspace_id and cl.id = t.client_id
+  join contacts rq on rq.workspace_id = t.workspace_id and rq.id = t.requester_id
+  left join staff st on st.workspace_id = t.workspace_id and st.id = t.assignee_id`;
+
+/** Builds a parameter list as conditions are added. */
+class Params {
+  readonly values: unknown[] = [];
+  add(v: unknown): string {
+    this.values.push(v);
+    return `$${this.values.length}`;
+  }
+}
+
+/** SQL condition: the tickets this contact may see (manager: the client's; member: own or CC'd). */
+function contactVisibility(p: Params, workspaceId: string, contact: ContactActor): string {
+  const ws = p.add(workspaceId);
+  const client = p.add(contact.clientId);
+  if (contact.role === 'manager') return `t.workspace_id = ${ws} and t.client_id = ${client}`;
+  const me = p.add(contact.id);
+  return `t.workspace_id = ${ws} and t.client_id = ${client} and (t.requester_id = ${me}
+    or exists (select 1 from ticket_cc cc where cc.ticket_id = t.id and cc.workspace_id = ${ws} and cc.contact_id = ${me}))`;
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** Search by number (`42`, `#42`) or by words in the subject. */
+function searchCondition(p: Params, q: string): string {
+  const n = /^#?(\d{1,9})$/.exec(q.trim());
+  const like = p.add(`%${escapeLike(q.trim())}%`);
+  return n ? `(t.number = ${p.add(Number(n[1]))} or t.subject ilike ${like})` : `t.subject ilike ${like}`;
+}
+
+export type TicketFilters = {
+  status?: TicketStatus[] | undefined;
+  priority?: TicketPriority[] | undefined;
+  assignee?: string | 'unassigned' | undefined;
+  clientId?: string | undefined;
+  q?: string | undefined;
+  page: number;
+};
+
+async function listWhere(db: Sql, p: Params, where: string[], page: number) {
+  const cond = where.join(' and ');
+  const countParams = [...p.values];
+  const limit = p.add(PAGE_SIZE);
+  const offset = p.add((page - 1) * PAGE_SIZE);
+  const [rows, [count]] = await Promise.all([
+    db.query<TicketRow>(
+      `select ${ticketColumns} from tickets t ${ticketJoins}
+        where ${cond} order by t.updated_at desc, t.id desc limit ${limit} offset ${offset}`,
+      p.values,
+    ),
+    db.query<{ total: number }>(`select count(*)::int as total from tickets t where ${cond}`, countParams),
+  ]);
+  return { rows, total: count?.total ?? 0 };
+}
+
+function filterConditions(p: Params, f: TicketFilters): string[] {
+  const where: string[] = [];
+  if (f.status?.length) where.push(`t.status = any(${p.add(f.status)}::text[])`);
+  if (f.priority?.length) where.push(`t.priority = any(${p.add(f.priority)}::text[])`);
+  if (f.assignee === 'unassigned') where.push('t.assignee_id is null');
+  else if (f.assignee) where.push(`t.assignee_id = ${p.add(f.assignee)}`);
+  if (f.clientId) where.push(`t.client_id = ${p.add(f.clientId)}`);
+  if (f.q?.trim()) where.push(searchCondition(p, f.q));
+  return where;
+}
+
+export function listContactTickets(db: Sql, workspaceId: string, contact: ContactActor, f: TicketFilters) {
+  const p = new Params();
+  return listWhere(db, p, [contactVisibility(p, workspaceId, contact), ...filterConditions(p, f)], f.page);
+}
+
+export function listWorkspaceTickets(db: Sql, workspaceId: string, f: TicketFilters) {
+  const p = new Params();
+  return listWhere(db, p, [`t.workspace_id = ${p.add(workspaceId)}`, ...filterConditions(p, f)], f.page);
+}
+
+/** One ticket by number, if this contact may see it. `forUpdate` locks it for a change. */
+export async function findContactTicket(
+  db: Sql,
+  workspaceId: string,
+  contact: ContactActor,
+  number: number,
+  forUpdate = false,
+): Promise<TicketRow | undefined> {
+  const p = new Params();
+  const vis = contactVisibility(p, workspaceId, contact);
+  const [row] = await db.query<TicketRow>(
+    `select ${ticketColumns} from tickets t ${ticketJoins}
+      where ${vis} and t.number = ${p.add(number)} ${forUpdate ? 'for update of t' : ''}`,
+    p.values,
+  );
+  return row;
+}
+
+/** One ticket by number in this workspace. */
+export async function findWorkspaceTicket(
+  db: Sql,
+  workspaceId: string,
+  number: number,
+  forUpdate = false,
+): Promise<TicketRow | undefined> {
+  const [row] = await db.query<TicketRow>(
+    `select ${ticketColumns} from tickets t ${ticketJoins}
+      where t.workspace_id = $1 and t.number = $2 ${forUpdate ? 'for update of t' : ''}`,
+    [workspaceId, number],
+  );
+  return row;
+}
+
+/** The thread of a ticket; `publicOnly` for anything a contact will see. */
+export function listMessages(db: Sql, workspaceId: string, ticketId: string, publicOnly: boolean) {
+  return db.query<MessageRow>(
+    `select m.id, m.kind, m.public, m.body, m.event, m.created_at, m.author_contact_id, m.author_staff_id,
+            coalesce(c.name, s.name) as author_name
+       from ticket_messages m
+       left join contacts c on c.workspace_id = m.workspace_id and c.id = m.author_contact_id
+       left join staff s on s.workspace_id = m.workspace_id and s.id = m.author_staff_id
+      where m.workspace_id = $1 and m.ticket_id = $2 ${publicOnly ? 'and m.public' : ''}
+      order by m.created_at, m.id`,
+    [workspaceId, ticketId],
+  );
+}
+
+export type CcRow = { id: string; name: string; email: string };
+
+export function listCc(db: Sql, workspaceId: string, ticketId: string) {
+  return db.query<CcRow>(
+    `select c.id, c.name, c.email::text as email from ticket_cc cc
+       join contacts c on c.workspace_id = cc.workspace_id and c.id = cc.contact_id
+      where cc.workspace_id = $1 and cc.ticket_id = $2 order by c.name`,
+    [workspaceId, ticketId],
+  );
+}
+
+export type NewMessage = {
+  workspaceId: string;
+  ticketId: string;
+  kind: MessageRow['kind'];
+  public: boolean;
+  body: string;
+  authorContactId?: string | null;
+  authorStaffId?: string | null;
+  event?: Record<string, unknown> | null;
+};
+
+export async function insertMessage(tx: Sql, m: NewMessage): Promise<{ id: string; created_at: Date }> {
+  const [row] = await tx.query<{ id: string; created_at: Date }>(
+    `insert into ticket_messages (workspace_id, ticket_id, kind, public, body, author_contact_id, author_staff_id, event, created_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, clock_timestamp()) returning id, created_at`,
+    [
+      m.workspaceId,
+      m.ticketId,
+      m.kind,
+      m.public,
+      m.body,
+      m.authorContactId ?? null,
+      m.authorStaffId ?? null,
+      m.event ? JSON.stringify(m.event) : null,
+    ],
+  );
+  return row!;
+}
+
+/** Sets the given columns and bumps updated_at (activity) in one statement. */
+export async function updateTicket(
+  tx: Sql,
+  workspaceId: string,
+  ticketId: string,
+  set: Partial<{ status: TicketStatus; priority: TicketPriority; assignee_id: string | null }>,
+): Promise<void> {
+  const p = new Params();
+  const assignments = Object.entries(set).map(([col, v]) => `${col} = ${p.add(v)}`);
+  if (set.status === 'solved') assignments.push('solved_at = now()');
+  if (set.status === 'closed') assignments.push('closed_at = now()');
+  if (set.status && set.status !== 'solved' && set.status !== 'closed') assignments.push('solved_at = null');
+  assignments.push('updated_at = clock_timestamp()');
+  await tx.query(
+    `update tickets set ${assignments.join(', ')} where workspace_id = ${p.add(workspaceId)} and id = ${p.add(ticketId)}`,
+    p.values,
+  );
+}

@@ -1,0 +1,40 @@
+import type { StaffCtx } from '../../platform/context.ts';
+import { AppError } from '../../platform/errors.ts';
+import { mutate } from '../../platform/events.ts';
+import { findWorkspaceTicket } from './queries.ts';
+
+/** Staff set the contacts copied on a ticket; only contacts of the ticket's own client qualify. */
+export async function setCc(ctx: StaffCtx, number: number, contactIds: string[]): Promise<void> {
+  const wanted = [...new Set(contactIds)];
+  await mutate(ctx, async (tx, record) => {
+    const ticket = await findWorkspaceTicket(tx, ctx.workspaceId, number, true);
+    if (!ticket) throw new AppError('not_found');
+    const valid = await tx.query<{ id: string }>(
+      `select id from contacts where workspace_id = $1 and client_id = $2 and id = any($3::uuid[]) and id <> $4`,
+      [ctx.workspaceId, ticket.client_id, wanted, ticket.requester_id],
+    );
+    if (valid.length !== wanted.length) {
+      const ok = new Set(valid.map((v) => v.id));
+      throw new AppError('validation_failed', {
+        fields: wanted
+          .filter((id) => !ok.has(id))
+          .map((id) => ({ field: 'contactIds', message: `${id} is not a contact of this ticket's client (or is its requester)` })),
+      });
+    }
+    await tx.query('delete from ticket_cc where workspace_id = $1 and ticket_id = $2 and contact_id <> all($3::uuid[])', [
+      ctx.workspaceId,
+      ticket.id,
+      wanted,
+    ]);
+    await tx.query(
+      `insert into ticket_cc (workspace_id, client_id, ticket_id, contact_id)
+       select $1, $2, $3, unnest($4::uuid[]) on conflict do nothing`,
+      [ctx.workspaceId, ticket.client_id, ticket.id, wanted],
+    );
+    await tx.query('update tickets set updated_at = clock_timestamp() where workspace_id = $1 and id = $2', [
+      ctx.workspaceId,
+      ticket.id,
+    ]);
+    await record({ type: 'ticket.cc_changed', ticketId: ticket.id, payload: { contactIds: wanted } });
+  });
+}

@@ -1,0 +1,119 @@
+import type { Db, Sql } from '../db/db.ts';
+import type { ContactActor, StaffActor } from '../context.ts';
+import { hashToken, randomToken } from './tokens.ts';
+
+export type Surface = 'portal' | 'staff';
+
+/** Only touch last_seen_at when it is older than this, so reads stay reads. */
+const TOUCH_AFTER_MS = 5 * 60 * 1000;
+
+export type NewSession = {
+  workspaceId: string;
+  surface: Surface;
+  subjectId: string;
+  ip: string;
+  userAgent: string | undefined;
+  ttlHours: number;
+};
+
+/** Creates a session and returns the cookie token (shown once) and its CSRF token. */
+export async function createSession(tx: Sql, s: NewSession): Promise<{ token: string; csrfToken: string }> {
+  const token = randomToken();
+  const csrfToken = randomToken();
+  await tx.query(
+    `insert into sessions (token_hash, workspace_id, surface, contact_id, staff_id, csrf_token, ip, user_agent, expires_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, now() + make_interval(hours => $9))`,
+    [
+      hashToken(token),
+      s.workspaceId,
+      s.surface,
+      s.surface === 'portal' ? s.subjectId : null,
+      s.surface === 'staff' ? s.subjectId : null,
+      csrfToken,
+      s.ip,
+      s.userAgent?.slice(0, 400) ?? null,
+      s.ttlHours,
+    ],
+  );
+  return { token, csrfToken };
+}
+
+type SessionRow = {
+  session_id: string;
+  workspace_id: string;
+  csrf_token: string;
+  last_seen_at: Date;
+  actor_id: string;
+  client_id: string | null;
+  role: string;
+  name: string;
+  email: string;
+};
+
+export type PortalSession = { sessionId: string; workspaceId: string; csrfToken: string; actor: ContactActor };
+export type StaffSession = { sessionId: string; workspaceId: string; csrfToken: string; actor: StaffActor };
+
+async function touch(db: Db, row: SessionRow): Promise<void> {
+  if (Date.now() - row.last_seen_at.getTime() > TOUCH_AFTER_MS) {
+    await db.query('update sessions set last_seen_at = now() where id = $1', [row.session_id]);
+  }
+}
+
+/**
+ * The live portal session for this token in this workspace, or undefined. A token from
+ * another workspace, a revoked or expired session, or a disabled contact all give undefined.
+ */
+export async function findPortalSession(db: Db, workspaceId: string, token: string): Promise<PortalSession | undefined> {
+  const [row] = await db.query<SessionRow>(
+    `select s.id as session_id, s.workspace_id, s.csrf_token, s.last_seen_at,
+            c.id as actor_id, c.client_id, c.role, c.name, c.email
+       from sessions s
+       join contacts c on c.workspace_id = s.workspace_id and c.id = s.contact_id
+      where s.token_hash = $1 and s.workspace_id = $2 and s.surface = 'portal'
+        and s.revoked_at is null and s.expires_at > now() and c.status = 'active'`,
+    [hashToken(token), workspaceId],
+  );
+  if (!row) return undefined;
+  await touch(db, row);
+  return {
+    sessionId: row.session_id,
+    workspaceId: row.workspace_id,
+    csrfToken: row.csrf_token,
+    actor: {
+      type: 'contact',
+      id: row.actor_id,
+      clientId: row.client_id!,
+      role: row.role as ContactActor['role'],
+      name: row.name,
+      email: row.email,
+    },
+  };
+}
+
+/** The live staff session for this token, or undefined. */
+export async function findStaffSession(db: Db, token: string): Promise<StaffSession | undefined> {
+  const [row] = await db.query<SessionRow>(
+    `select s.id as session_id, s.workspace_id, s.csrf_token, s.last_seen_at,
+            m.id as actor_id, null as client_id, m.role, m.name, m.email
+       from sessions s
+       join staff m on m.workspace_id = s.workspace_id and m.id = s.staff_id
+      where s.token_hash = $1 and s.surface = 'staff'
+        and s.revoked_at is null and s.expires_at > now() and m.status = 'active'`,
+    [hashToken(token)],
+  );
+  if (!row) return undefined;
+  await touch(db, row);
+  return {
+    sessionId: row.session_id,
+    workspaceId: row.workspace_id,
+    csrfToken: row.csrf_token,
+    actor: { type: 'staff', id: row.actor_id, role: row.role as StaffActor['role'], name: row.name, email: row.email },
+  };
+}
+
+/** Ends the session holding this token (if any); used by sign-out and at sign-in rotation. */
+export async function revokeSessionByToken(q: Sql, token: string): Promise<void> {
+  await q.query('update sessions set revoked_at = now() where token_hash = $1 and revoked_at is null', [
+    hashToken(token),
+  ]);
+}

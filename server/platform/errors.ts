@@ -1,0 +1,70 @@
+/**
+ * The one error catalogue: every error a client can see has a stable code, an HTTP status
+ * and a safe message. Routes and operations throw `AppError`; the error handler presents it.
+ */
+export const errorCatalogue = {
+  validation_failed: { status: 400, message: 'Some fields are missing or invalid.' },
+  invalid_json: { status: 400, message: 'The request body is not valid JSON.' },
+  unsupported_media_type: { status: 415, message: 'Send the request body as application/json.' },
+  unauthenticated: { status: 401, message: 'Sign in to continue.' },
+  invalid_credentials: { status: 401, message: 'The email or password is incorrect.' },
+  csrf_failed: { status: 403, message: 'The request could not be verified. Reload the page and try again.' },
+  forbidden: { status: 403, message: 'You are not allowed to do this.' },
+  portal_ticket_creation_disabled: {
+    status: 403,
+    message: 'New tickets cannot be created from the portal. Contact your support team directly.',
+  },
+  portal_ticket_closing_disabled: {
+    status: 403,
+    message: 'Tickets cannot be closed from the portal. Reply to ask your support team to close it.',
+  },
+  not_found: { status: 404, message: 'Not found.' },
+  invalid_status_transition: { status: 409, message: 'The ticket cannot move to that status from its current one.' },
+  ticket_closed: {
+    status: 409,
+    message: 'This ticket is closed and cannot be changed. Create a new ticket to follow up.',
+  },
+  email_taken: { status: 409, message: 'Someone in this workspace already uses that email address.' },
+  payload_too_large: { status: 413, message: 'The request is too large.' },
+  rate_limited: { status: 429, message: 'Too many attempts. Wait a moment and try again.' },
+  not_ready: { status: 503, message: 'The server is starting or cannot reach its database.' },
+  internal: { status: 500, message: 'Something went wrong on our side. Try again in a moment.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+/** One problem with one input field, as reported to the client. */
+export type FieldIssue = { field: string; message: string };
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly fields: FieldIssue[] | undefined;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, opts: { message?: string; fields?: FieldIssue[]; details?: Record<string, unknown> } = {}) {
+    super(opts.message ?? errorCatalogue[code].message);
+    this.code = code;
+    this.status = errorCatalogue[code].status;
+    this.fields = opts.fields;
+    this.details = opts.details;
+  }
+}
+
+/** Response body of every error. */
+export type ErrorBody = {
+  error: { code: ErrorCode; message: string; fields?: FieldIssue[]; details?: Record<string, unknown> };
+};
+
+export function errorBody(err: AppError): ErrorBody {
+  return {
+    error: {
+      code: err.code,
+      message: err.message,
+      ...(err.fields ? { fields: err.fields } : {}),
+      ...(err.details ? { details: err.details } : {}),
+    },
+  };
+}
+
+export const notFound = () => new AppError('not_found');

@@ -1,0 +1,32 @@
+import type { ZodType } from 'zod';
+import { AppError } from '../errors.ts';
+
+/** Which app a route belongs to. The tenant is derived from the surface, never from input. */
+export type RouteSurface = 'public' | 'portal' | 'staff';
+/** Who may call a route: anyone, a signed-in contact, any staff member, or a staff admin. */
+export type RouteAccess = 'anyone' | 'contact' | 'staff' | 'admin';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    surface?: RouteSurface;
+    access?: RouteAccess;
+  }
+}
+
+/** Route options declaring surface and access; every route must carry one (checked at boot). */
+export const declare = <E extends object = object>(surface: RouteSurface, access: RouteAccess, extra?: E) =>
+  ({ config: { surface, access, ...extra } }) as const;
+
+/** Per-IP limit for credential endpoints (sign-in and friends). */
+export const credentialRateLimit = { rateLimit: { max: 10, timeWindow: '1 minute' } };
+
+/** Parses input with a zod schema; any problem becomes a 400 listing each offending field. */
+export function parse<T>(schema: ZodType<T>, input: unknown): T {
+  const result = schema.safeParse(input ?? {});
+  if (result.success) return result.data;
+  throw new AppError('validation_failed', {
+    fields: result.error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message })),
+  });
+}
+
+export const isMutation = (method: string) => !['GET', 'HEAD', 'OPTIONS'].includes(method);

@@ -1,0 +1,93 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../../config.ts';
+import type { Deps, PortalCtx, StaffCtx } from '../context.ts';
+import { AppError } from '../errors.ts';
+import { findPortalSession, findStaffSession, type PortalSession, type StaffSession } from '../auth/sessions.ts';
+import { resolvePortalWorkspace, type WorkspaceRow } from '../tenancy.ts';
+import { isMutation } from './route-config.ts';
+
+export const PORTAL_COOKIE = 'sid';
+export const STAFF_COOKIE = 'staff_sid';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    portal: { workspace: WorkspaceRow; session: PortalSession | undefined } | null;
+    staff: StaffSession | null;
+  }
+}
+
+/** The portal's base path on the default address; cookies are scoped to it. */
+export const portalBase = (slug: string) => `/portal/${slug}`;
+
+export function cookieOptions(config: Config, path: string, maxAgeSeconds?: number) {
+  return {
+    path,
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    secure: config.publicUrl.startsWith('https:'),
+    ...(maxAgeSeconds !== undefined ? { maxAge: maxAgeSeconds } : {}),
+  };
+}
+
+function checkCsrf(request: FastifyRequest, csrfToken: string | undefined) {
+  if (!isMutation(request.method)) return;
+  if (!csrfToken || request.headers['x-csrf-token'] !== csrfToken) throw new AppError('csrf_failed');
+}
+
+/**
+ * Hooks of the portal context (`/portal/:slug`): resolve the workspace from the address,
+ * load the contact's session from this portal's cookie, enforce the route's access and CSRF.
+ */
+export function portalSurface(app: FastifyInstance, deps: Deps) {
+  app.decorateRequest('portal', null);
+  app.addHook('onRequest', async (request) => {
+    const { slug } = request.params as { slug: string };
+    const workspace = await resolvePortalWorkspace(deps.db, slug);
+    const token = request.cookies[PORTAL_COOKIE];
+    const session = token ? await findPortalSession(deps.db, workspace.id, token) : undefined;
+    request.portal = { workspace, session };
+    const access = request.routeOptions.config.access;
+    if (access === 'contact') {
+      if (!session) throw new AppError('unauthenticated');
+      checkCsrf(request, session.csrfToken);
+    } else if (access !== 'anyone') {
+      throw new AppError('not_found'); // staff-only access has no meaning on the portal
+    }
+  });
+}
+
+/** Hooks of the staff context (`/staff`): session from the staff cookie, role, CSRF. */
+export function staffSurface(app: FastifyInstance, deps: Deps) {
+  app.decorateRequest('staff', null);
+  app.addHook('onRequest', async (request) => {
+    const token = request.cookies[STAFF_COOKIE];
+    const session = token ? await findStaffSession(deps.db, token) : undefined;
+    request.staff = session ?? null;
+    const access = request.routeOptions.config.access;
+    if (access === 'staff' || access === 'admin') {
+      if (!session) throw new AppError('unauthenticated');
+      checkCsrf(request, session.csrfToken);
+      if (access === 'admin' && session.actor.role !== 'admin') throw new AppError('forbidden');
+    } else if (access !== 'anyone') {
+      throw new AppError('not_found');
+    }
+  });
+}
+
+/** The context of a signed-in contact on a route declared `contact`. */
+export function portalCtx(deps: Deps, request: FastifyRequest): PortalCtx {
+  const session = request.portal?.session;
+  if (!session) throw new AppError('unauthenticated');
+  return { ...deps, workspaceId: session.workspaceId, actor: session.actor, ip: request.ip };
+}
+
+/** The context of a signed-in staff member on a route declared `staff` or `admin`. */
+export function staffCtx(deps: Deps, request: FastifyRequest): StaffCtx {
+  const session = request.staff;
+  if (!session) throw new AppError('unauthenticated');
+  return { ...deps, workspaceId: session.workspaceId, actor: session.actor, ip: request.ip };
+}
+
+export function noStore(reply: FastifyReply) {
+  reply.header('cache-control', 'no-store');
+}

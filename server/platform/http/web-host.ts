@@ -1,0 +1,35 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyReply } from 'fastify';
+import { notBuiltPage, PAGE_CSP } from './pages.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../dist/web');
+export const assetsDir = path.join(root, 'assets');
+
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+const cache = new Map<string, string>();
+
+async function template(app: 'portal' | 'staff'): Promise<string | undefined> {
+  const hit = cache.get(app);
+  if (hit) return hit;
+  try {
+    const html = await readFile(path.join(root, app, 'index.html'), 'utf8');
+    cache.set(app, html);
+    return html;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Sends a single-page app's HTML with its title set (the portal's is the workspace's name). */
+export async function sendApp(reply: FastifyReply, app: 'portal' | 'staff', title: string) {
+  const html = await template(app);
+  reply.header('cache-control', 'no-cache');
+  if (!html) return reply.code(503).header('content-security-policy', PAGE_CSP).type('text/html; charset=utf-8').send(notBuiltPage());
+  return reply
+    .type('text/html; charset=utf-8')
+    .send(html.replace(/<title>[^<]*<\/title>/, `<title>${escapeHtml(title)}</title>`));
+}
