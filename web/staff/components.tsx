@@ -1,0 +1,123 @@
+import { useEffect, useState, type ReactNode } from 'react';
+import type { TicketPriority, TicketStatus } from '../../contracts/tickets.ts';
+import { fullTime, priorityLabel, relativeTime, staffStatusLabel } from '../ui/format.ts';
+import { ApiError } from './http.ts';
+
+/** The page's one h1. The shell moves focus here after each navigation. */
+export function PageHeading({ children, className }: { children: ReactNode; className?: string }) {
+  return (
+    <h1 id="page-heading" tabIndex={-1} className={className}>
+      {children}
+    </h1>
+  );
+}
+
+export function StatusBadge({ status }: { status: TicketStatus }) {
+  return <span className={`badge badge-${status}`}>{staffStatusLabel[status]}</span>;
+}
+
+const priorityMark: Record<TicketPriority, string> = { low: '', normal: '', high: '▲', urgent: '▲▲' };
+
+export function Priority({ priority }: { priority: TicketPriority }) {
+  const mark = priorityMark[priority];
+  return (
+    <span className={`priority priority-${priority}`}>
+      {mark && (
+        <span aria-hidden="true" className="priority-mark">
+          {mark}
+        </span>
+      )}
+      {priorityLabel[priority]}
+    </span>
+  );
+}
+
+/** Re-renders every minute so "3 minutes ago" stays true. */
+function useNow(): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = window.setInterval(() => setNow(Date.now()), 60_000);
+    return () => window.clearInterval(t);
+  }, []);
+  return now;
+}
+
+export function TimeAgo({ iso }: { iso: string }) {
+  const now = useNow();
+  return (
+    <time dateTime={iso} title={fullTime(iso)}>
+      {relativeTime(iso, now)}
+    </time>
+  );
+}
+
+export function initials(name: string): string {
+  const parts = name.trim().split(/\s+/);
+  return ((parts[0]?.[0] ?? '') + (parts.length > 1 ? (parts[parts.length - 1]?.[0] ?? '') : '')).toUpperCase() || '?';
+}
+
+export function Avatar({ name, kind }: { name: string; kind: 'staff' | 'contact' }) {
+  return (
+    <span className={`avatar avatar-${kind}`} aria-hidden="true">
+      {initials(name)}
+    </span>
+  );
+}
+
+/** A server error as an alert; field errors are shown by their fields instead. */
+export function ErrorAlert({ error, id }: { error: unknown; id?: string }) {
+  if (!error) return null;
+  const message = error instanceof Error ? error.message : String(error);
+  return (
+    <div className="alert alert-error" role="alert" id={id}>
+      {message}
+    </div>
+  );
+}
+
+/** Shown while the first copy of a page's data loads. */
+export function Loading({ what }: { what: string }) {
+  return (
+    <p className="loading" role="status">
+      Loading {what}…
+    </p>
+  );
+}
+
+export function isNotFound(err: unknown): boolean {
+  return err instanceof ApiError && err.code === 'not_found';
+}
+
+export function isForbidden(err: unknown): boolean {
+  return err instanceof ApiError && err.code === 'forbidden';
+}
+
+type FieldProps = {
+  id: string;
+  label: string;
+  error?: string | undefined;
+  hint?: string | undefined;
+  children: (aria: { id: string; 'aria-invalid': boolean | undefined; 'aria-describedby': string | undefined }) => ReactNode;
+};
+
+/** A labelled control with its hint and error wired up through aria-describedby. */
+export function Field({ id, label, error, hint, children }: FieldProps) {
+  const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {children({ id, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy })}
+      {hint && (
+        <span className="hint" id={`${id}-hint`}>
+          {hint}
+        </span>
+      )}
+      {error && (
+        <span className="error" id={`${id}-error`}>
+          <span aria-hidden="true">⚠ </span>
+          {error}
+        </span>
+      )}
+    </div>
+  );
+}

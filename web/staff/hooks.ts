@@ -1,0 +1,50 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { staffApi } from './http.ts';
+
+/** Sets `document.title` to "{page} · Staff". */
+export function usePageTitle(page: string) {
+  useEffect(() => {
+    document.title = `${page} · Staff`;
+  }, [page]);
+}
+
+export type Loaded<T> = {
+  data: T | undefined;
+  error: unknown;
+  loading: boolean;
+  reload: () => void;
+  /** Replaces the data with a newer copy (e.g. the ticket a mutation returned). */
+  setData: (data: T) => void;
+};
+
+/**
+ * GETs `path` (null: nothing) and re-fetches when it changes. The previous data stays
+ * while the next loads, so lists don't flash; late answers to old paths are dropped.
+ */
+export function useLoad<T>(path: string | null): Loaded<T> {
+  const [state, setState] = useState<{ path: string | null; data: T | undefined; error: unknown; loading: boolean }>({
+    path,
+    data: undefined,
+    error: undefined,
+    loading: path !== null,
+  });
+  const [tick, setTick] = useState(0);
+  const latest = useRef(0);
+
+  useEffect(() => {
+    if (path === null) return;
+    const id = ++latest.current;
+    setState((s) => ({ ...s, loading: true }));
+    staffApi<T>(path).then(
+      (data) => id === latest.current && setState({ path, data, error: undefined, loading: false }),
+      (error: unknown) => id === latest.current && setState((s) => ({ ...s, path, error, loading: false })),
+    );
+  }, [path, tick]);
+
+  const reload = useCallback(() => setTick((t) => t + 1), []);
+  const setData = useCallback((data: T) => {
+    latest.current++;
+    setState((s) => ({ ...s, data, error: undefined, loading: false }));
+  }, []);
+  return { data: state.data, error: state.error, loading: state.loading, reload, setData };
+}
