@@ -48,3 +48,10 @@ export function useLoad<T>(path: string | null): Loaded<T> {
   }, []);
   return { data: state.data, error: state.error, loading: state.loading, reload, setData };
 }
+
+let lastQueue = '/';
+/** The queue remembers its filters so "back to tickets" returns to the same view. */
+export function rememberQueue(url: string) {
+  lastQueue = url;
+}
+export const lastQueueUrl = () => lastQueue;

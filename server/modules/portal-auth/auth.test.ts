@@ -1,0 +1,190 @@
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createWorkspace,
+  portalTicket,
+  randomLoopback,
+  signInPortal,
+  signInStaff,
+  startTestApp,
+  TEST_PASSWORD,
+  type TestEnv,
+} from '../../test/harness.ts';
+
+let env: TestEnv;
+beforeAll(async () => {
+  env = await startTestApp();
+});
+afterAll(() => env.close());
+
+const signIn = (slug: string, payload: unknown, headers: Record<string, string> = {}, remoteAddress = randomLoopback()) =>
+  env.app.inject({ method: 'POST', url: `/portal/${slug}/api/auth/sign-in`, payload: payload as object, headers, remoteAddress });
+
+describe('portal sign-in and sessions', () => {
+  it('gives the same answer for an unknown email, a wrong password and a disabled contact', async () => {
+    const ws = await createWorkspace(env.db);
+    const contact = ws.clients[0].members[0];
+    await env.db.query(`update contacts set status = 'disabled' where id = $1`, [ws.clients[0].members[1].id]);
+    const unknown = await signIn(ws.slug, { email: 'nobody@nowhere.test', password: TEST_PASSWORD });
+    const wrong = await signIn(ws.slug, { email: contact.email, password: 'wrong password' });
+    const disabled = await signIn(ws.slug, { email: ws.clients[0].members[1].email, password: TEST_PASSWORD });
+    const otherWorkspace = await createWorkspace(env.db);
+    const foreign = await signIn(otherWorkspace.slug, { email: contact.email, password: TEST_PASSWORD });
+    for (const res of [unknown, wrong, disabled, foreign]) {
+      expect(res.statusCode).toBe(401);
+      expect(res.body).toBe(unknown.body);
+      expect(res.cookies).toEqual([]);
+    }
+    expect(unknown.json().error.code).toBe('invalid_credentials');
+  });
+
+  it('matches email case-insensitively and stores passwords as Argon2id', async () => {
+    const ws = await createWorkspace(env.db);
+    const res = await signIn(ws.slug, { email: ws.clients[0].manager.email.toUpperCase(), password: TEST_PASSWORD });
+    expect(res.statusCode).toBe(200);
+    const [row] = await env.db.query<{ password_hash: string }>('select password_hash from contacts where id = $1', [
+      ws.clients[0].manager.id,
+    ]);
+    expect(row!.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+  });
+
+  it('sets an HttpOnly, SameSite cookie scoped to the portal and stores only its hash', async () => {
+    const ws = await createWorkspace(env.db);
+    const res = await signIn(ws.slug, { email: ws.clients[0].manager.email, password: TEST_PASSWORD });
+    const [cookie] = res.cookies;
+    expect(cookie).toMatchObject({ name: 'sid', path: `/portal/${ws.slug}`, httpOnly: true, sameSite: 'Lax' });
+    expect(cookie!.value.length).toBeGreaterThanOrEqual(43); // 256 bits, base64url
+    const rows = await env.db.query<{ token_hash: string }>('select token_hash from sessions where contact_id = $1', [
+      ws.clients[0].manager.id,
+    ]);
+    expect(rows).toEqual([{ token_hash: createHash('sha256').update(cookie!.value).digest('hex') }]);
+  });
+
+  it('rotates the session id at sign-in and revokes on sign-out', async () => {
+    const ws = await createWorkspace(env.db);
+    const email = ws.clients[0].manager.email;
+    const first = await signInPortal(env.app, ws.slug, email);
+    const second = await signIn(ws.slug, { email, password: TEST_PASSWORD }, { cookie: first.cookie });
+    const newCookie = `sid=${second.cookies[0]!.value}`;
+    expect(newCookie).not.toBe(first.cookie);
+    expect((await first.get('/tickets')).statusCode).toBe(401);
+    const boot = await env.app.inject({ url: `/portal/${ws.slug}/api/bootstrap`, headers: { cookie: newCookie } });
+    const s2 = boot.json().session;
+    expect(s2.contact.email).toBe(email);
+
+    const out = await env.app.inject({
+      method: 'POST',
+      url: `/portal/${ws.slug}/api/auth/sign-out`,
+      headers: { cookie: newCookie, 'x-csrf-token': s2.csrfToken },
+    });
+    expect(out.statusCode).toBe(200);
+    const after = await env.app.inject({ url: `/portal/${ws.slug}/api/tickets`, headers: { cookie: newCookie } });
+    expect(after.statusCode).toBe(401);
+    expect(after.json().error.code).toBe('unauthenticated');
+  });
+
+  it('refuses a session from another workspace, an expired session and a disabled contact', async () => {
+    const a = await createWorkspace(env.db);
+    const b = await createWorkspace(env.db);
+    const sa = await signInPortal(env.app, a.slug, a.clients[0].manager.email);
+    const onB = await env.app.inject({ url: `/portal/${b.slug}/api/tickets`, headers: { cookie: sa.cookie } });
+    expect(onB.statusCode).toBe(401);
+    const bootB = await env.app.inject({ url: `/portal/${b.slug}/api/bootstrap`, headers: { cookie: sa.cookie } });
+    expect(bootB.json().session).toBeNull();
+    expect(bootB.json().workspace.slug).toBe(b.slug);
+
+    // A portal cookie means nothing to the staff app and vice versa.
+    const staffWithPortal = await env.app.inject({ url: '/staff/api/tickets', headers: { cookie: sa.cookie.replace('sid=', 'staff_sid=') } });
+    expect(staffWithPortal.statusCode).toBe(401);
+    const agent = await signInStaff(env.app, a.agent.email);
+    const portalWithStaff = await env.app.inject({ url: `/portal/${a.slug}/api/tickets`, headers: { cookie: agent.cookie.replace('staff_sid=', 'sid=') } });
+    expect(portalWithStaff.statusCode).toBe(401);
+
+    await env.db.query(`update sessions set expires_at = now() - interval '1 second' where contact_id = $1`, [a.clients[0].manager.id]);
+    expect((await sa.get('/tickets')).statusCode).toBe(401);
+
+    const member = await signInPortal(env.app, a.slug, a.clients[0].members[0].email);
+    expect((await member.get('/tickets')).statusCode).toBe(200);
+    await env.db.query(`update contacts set status = 'disabled' where id = $1`, [a.clients[0].members[0].id]);
+    expect((await member.get('/tickets')).statusCode).toBe(401);
+  });
+
+  it('records each sign-in in the audit log with method and address', async () => {
+    const ws = await createWorkspace(env.db);
+    await signIn(ws.slug, { email: ws.clients[0].manager.email, password: TEST_PASSWORD }, {}, '127.9.9.9');
+    const rows = await env.db.query<{ type: string; actor_id: string; ip: string; payload: unknown }>(
+      `select type, actor_id, ip, payload from events where workspace_id = $1 and type = 'auth.signed_in'`,
+      [ws.id],
+    );
+    expect(rows).toEqual([
+      { type: 'auth.signed_in', actor_id: ws.clients[0].manager.id, ip: '127.9.9.9', payload: { surface: 'portal', method: 'password' } },
+    ]);
+  });
+
+  it('rate limits sign-in attempts per address', async () => {
+    const ws = await createWorkspace(env.db);
+    const ip = randomLoopback();
+    const codes: number[] = [];
+    for (let i = 0; i < 11; i++) {
+      codes.push((await signIn(ws.slug, { email: 'x@y.test', password: 'nope' }, {}, ip)).statusCode);
+    }
+    expect(codes.slice(0, 10).every((c) => c === 401)).toBe(true);
+    const limited = await signIn(ws.slug, { email: ws.clients[0].manager.email, password: TEST_PASSWORD }, {}, ip);
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json().error.code).toBe('rate_limited');
+    expect(limited.headers['retry-after']).toBeDefined();
+    // Another address is not affected.
+    expect((await signIn(ws.slug, { email: ws.clients[0].manager.email, password: TEST_PASSWORD })).statusCode).toBe(200);
+  });
+});
+
+describe('CSRF and request hygiene', () => {
+  it('refuses changes without the CSRF token, with a wrong one, or from another origin', async () => {
+    const ws = await createWorkspace(env.db);
+    const s = await signInPortal(env.app, ws.slug, ws.clients[0].manager.email);
+    const body = { subject: 's', description: 'd' };
+    const noToken = await env.app.inject({ method: 'POST', url: `${s.base}/tickets`, headers: { cookie: s.cookie }, payload: body });
+    expect(noToken.statusCode).toBe(403);
+    expect(noToken.json().error.code).toBe('csrf_failed');
+    expect((await s.request('POST', '/tickets', body, { 'x-csrf-token': 'forged' })).statusCode).toBe(403);
+    expect((await s.request('POST', '/tickets', body, { origin: 'https://evil.test' })).statusCode).toBe(403);
+    expect((await s.request('POST', '/tickets', body, { 'sec-fetch-site': 'cross-site' })).statusCode).toBe(403);
+    const staffToken = (await signInStaff(env.app, ws.agent.email)).csrfToken;
+    expect((await s.request('POST', '/tickets', body, { 'x-csrf-token': staffToken })).statusCode).toBe(403);
+    // Login CSRF: a cross-site form cannot sign a victim in either.
+    const crossSignIn = await signIn(ws.slug, { email: ws.clients[0].manager.email, password: TEST_PASSWORD }, { origin: 'https://evil.test' });
+    expect(crossSignIn.statusCode).toBe(403);
+    expect((await s.get('/tickets')).json().total).toBe(0);
+    // Same origin is fine.
+    expect((await s.request('POST', '/tickets', body, { origin: 'http://localhost:80' })).statusCode).toBe(201);
+  });
+
+  it('accepts only JSON bodies: forms and text are 415, broken JSON is 400', async () => {
+    const ws = await createWorkspace(env.db);
+    const s = await signInPortal(env.app, ws.slug, ws.clients[0].manager.email);
+    const send = (type: string, payload: string) =>
+      env.app.inject({
+        method: 'POST',
+        url: `${s.base}/tickets`,
+        headers: { cookie: s.cookie, 'x-csrf-token': s.csrfToken, 'content-type': type },
+        payload,
+      });
+    expect((await send('application/x-www-form-urlencoded', 'subject=a&description=b')).json().error.code).toBe('unsupported_media_type');
+    expect((await send('text/plain', '{"subject":"a","description":"b"}')).statusCode).toBe(415);
+    const broken = await send('application/json', '{"subject":');
+    expect(broken.statusCode).toBe(400);
+    expect(broken.json().error.code).toBe('invalid_json');
+    expect((await s.get('/tickets')).json().total).toBe(0);
+    await portalTicket(s);
+  });
+
+  it('sends security headers: CSP, no-referrer, nosniff, no-store on API answers', async () => {
+    const ws = await createWorkspace(env.db);
+    const res = await env.app.inject({ url: `/portal/${ws.slug}/api/bootstrap` });
+    expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(res.headers['referrer-policy']).toBe('no-referrer');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['cache-control']).toBe('no-store');
+  });
+});

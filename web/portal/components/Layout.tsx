@@ -1,0 +1,98 @@
+import { useEffect, useId, useState } from 'react';
+import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
+import { ApiError } from '../../ui/api.ts';
+import { useContact, useSession } from '../session.tsx';
+
+/** The signed-in frame: skip link, header with navigation and account, main landmark. */
+export function Layout() {
+  const { workspace, signOut } = useSession();
+  const contact = useContact();
+  const navigate = useNavigate();
+  const { pathname } = useLocation();
+  const [menuOpen, setMenuOpen] = useState(false);
+  const [signingOut, setSigningOut] = useState(false);
+  const [signOutError, setSignOutError] = useState<string | null>(null);
+  const menuId = useId();
+
+  // A new page closes the phone menu.
+  useEffect(() => setMenuOpen(false), [pathname]);
+
+  useEffect(() => {
+    if (!menuOpen) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') setMenuOpen(false);
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [menuOpen]);
+
+  const onSignOut = async () => {
+    setSigningOut(true);
+    setSignOutError(null);
+    try {
+      await signOut();
+      navigate('/', { replace: true });
+    } catch (e) {
+      setSignOutError(e instanceof ApiError ? e.message : 'Signing out did not work. Try again.');
+      setSigningOut(false);
+    }
+  };
+
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to main content
+      </a>
+      <header className="site-header">
+        <div className="container header-inner">
+          <Link to="/" className="brand">
+            {workspace.name}
+          </Link>
+          <button
+            type="button"
+            className="btn menu-toggle"
+            aria-expanded={menuOpen}
+            aria-controls={menuId}
+            onClick={() => setMenuOpen((o) => !o)}
+          >
+            <span className="menu-icon" aria-hidden="true" />
+            Menu
+          </button>
+          <div id={menuId} className={menuOpen ? 'header-menu is-open' : 'header-menu'}>
+            <nav aria-label="Main" className="main-nav">
+              <ul>
+                <li>
+                  <NavLink to="/" end>
+                    My tickets
+                  </NavLink>
+                </li>
+                {workspace.settings.ticketCreation && (
+                  <li>
+                    <NavLink to="/tickets/new">New ticket</NavLink>
+                  </li>
+                )}
+              </ul>
+            </nav>
+            <div className="account">
+              <div className="account-who">
+                <span className="account-name">{contact.name}</span>
+                <span className="account-client">{contact.client.name}</span>
+              </div>
+              <button type="button" className="btn btn-quiet" onClick={onSignOut} disabled={signingOut}>
+                {signingOut ? 'Signing out…' : 'Sign out'}
+              </button>
+            </div>
+          </div>
+        </div>
+      </header>
+      <main id="main" className="container site-main" tabIndex={-1}>
+        {signOutError && (
+          <div className="alert alert-error" role="alert">
+            {signOutError}
+          </div>
+        )}
+        <Outlet />
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,63 @@
+import { Route, Routes } from 'react-router';
+import { useSessionState } from './session.tsx';
+import { Shell } from './Shell.tsx';
+import { SignInPage } from './pages/SignIn.tsx';
+import { QueuePage } from './pages/Queue.tsx';
+import { TicketPage } from './pages/Ticket.tsx';
+import { ClientsPage } from './pages/Clients.tsx';
+import { ClientDetailPage } from './pages/ClientDetail.tsx';
+import { SettingsPage } from './pages/Settings.tsx';
+import { NotFoundPage } from './pages/NotFound.tsx';
+import { usePageTitle } from './hooks.ts';
+
+export function App() {
+  const { current, refresh } = useSessionState();
+  switch (current.state) {
+    case 'loading':
+      return <Starting />;
+    case 'failed':
+      return <StartFailed message={current.message} retry={refresh} />;
+    case 'signed-out':
+      // Any address shows sign-in in place, so a deep link still works afterwards.
+      return <SignInPage expired={current.expired} />;
+    case 'signed-in':
+      return (
+        <Shell>
+          <Routes>
+            <Route index element={<QueuePage />} />
+            <Route path="tickets/:number" element={<TicketPage />} />
+            <Route path="clients" element={<ClientsPage />} />
+            <Route path="clients/:id" element={<ClientDetailPage />} />
+            <Route path="settings" element={<SettingsPage />} />
+            <Route path="*" element={<NotFoundPage />} />
+          </Routes>
+        </Shell>
+      );
+  }
+}
+
+function Starting() {
+  usePageTitle('Loading');
+  return (
+    <main className="center-screen">
+      <p role="status" className="loading">
+        Loading…
+      </p>
+    </main>
+  );
+}
+
+function StartFailed({ message, retry }: { message: string; retry: () => Promise<void> }) {
+  usePageTitle('Cannot load');
+  return (
+    <main className="center-screen">
+      <div className="card center-card">
+        <h1>The staff app cannot load</h1>
+        <p className="muted">{message}</p>
+        <button type="button" className="btn btn-primary" onClick={() => void retry()}>
+          Try again
+        </button>
+      </div>
+    </main>
+  );
+}

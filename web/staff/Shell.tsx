@@ -1,0 +1,135 @@
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { Link, NavLink, useLocation, useNavigate } from 'react-router';
+import { PRESET_VIEWS, matchingView, parseFilters } from './filters.ts';
+import { useSession } from './session.tsx';
+import { initials } from './components.tsx';
+
+/** Sidebar (desktop) or top bar with a menu (phones) around every signed-in page. */
+export function Shell({ children }: { children: ReactNode }) {
+  const session = useSession();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const [menuOpen, setMenuOpen] = useState(false);
+  const menuButton = useRef<HTMLButtonElement>(null);
+  const firstRender = useRef(true);
+
+  // After each navigation: close the phone menu and move focus to the page's heading,
+  // so screen readers announce the new page and keyboard users start at its top.
+  useEffect(() => {
+    setMenuOpen(false);
+    if (firstRender.current) {
+      firstRender.current = false;
+      return;
+    }
+    document.getElementById('page-heading')?.focus();
+  }, [location.pathname]);
+
+  useEffect(() => {
+    if (!menuOpen) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') {
+        setMenuOpen(false);
+        menuButton.current?.focus();
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [menuOpen]);
+
+  const onQueue = location.pathname === '/';
+  const activeView = onQueue ? matchingView(parseFilters(new URLSearchParams(location.search))) : undefined;
+  const { staff, workspace } = session;
+
+  return (
+    <div className={`shell${menuOpen ? ' menu-open' : ''}`}>
+      <a className="skip-link" href="#main">
+        Skip to main content
+      </a>
+      <header className="topbar">
+        <button
+          ref={menuButton}
+          type="button"
+          className="menu-button"
+          aria-expanded={menuOpen}
+          aria-controls="sidebar"
+          onClick={() => setMenuOpen((o) => !o)}
+        >
+          <span className="menu-icon" aria-hidden="true" />
+          Menu
+        </button>
+        <span className="topbar-name">{workspace.name}</span>
+      </header>
+      <div className="sidebar" id="sidebar">
+        <div className="sidebar-brand">
+          <span className="brand-product">Portico</span>
+          <span className="brand-workspace">{workspace.name}</span>
+        </div>
+        <nav aria-label="Main" className="sidebar-nav">
+          <ul>
+            <li>
+              <Link
+                to="/"
+                className={`nav-link${onQueue || location.pathname.startsWith('/tickets/') ? ' active' : ''}`}
+                aria-current={onQueue && !activeView ? 'page' : undefined}
+              >
+                Tickets
+              </Link>
+              <ul className="nav-views" aria-label="Ticket views">
+                {PRESET_VIEWS.map((v) => (
+                  <li key={v.id}>
+                    <Link
+                      to={`/${v.search}`}
+                      className="nav-link nav-view"
+                      aria-current={activeView?.id === v.id ? 'page' : undefined}
+                    >
+                      {v.name}
+                    </Link>
+                  </li>
+                ))}
+              </ul>
+            </li>
+            <li>
+              <NavLink to="/clients" className="nav-link">
+                Clients
+              </NavLink>
+            </li>
+            {staff.role === 'admin' && (
+              <li>
+                <NavLink to="/settings" className="nav-link">
+                  Settings
+                </NavLink>
+              </li>
+            )}
+          </ul>
+        </nav>
+        <div className="sidebar-foot">
+          <a className="nav-link portal-link" href={workspace.portalUrl} target="_blank" rel="noopener">
+            Open customer portal<span className="visually-hidden"> (opens in a new tab)</span>
+            <span aria-hidden="true"> ↗</span>
+          </a>
+          <div className="me">
+            <span className="avatar avatar-staff" aria-hidden="true">
+              {initials(staff.name)}
+            </span>
+            <span className="me-text">
+              <span className="me-name">{staff.name}</span>
+              <span className="me-role">{staff.role === 'admin' ? 'Admin' : 'Agent'}</span>
+            </span>
+          </div>
+          <button
+            type="button"
+            className="btn btn-sidebar"
+            onClick={() => {
+              void session.signOut().then(() => navigate('/'));
+            }}
+          >
+            Sign out
+          </button>
+        </div>
+      </div>
+      <main id="main" className="main">
+        {children}
+      </main>
+    </div>
+  );
+}
