@@ -1,0 +1,119 @@
+/**
+ * The real process, as a newcomer starts it: embedded database in a data directory, demo
+ * data, a lock against a second process, data kept across restarts, bad config refused.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = path.resolve(import.meta.dirname, '..');
+const children: ChildProcess[] = [];
+let dataDir: string;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function start(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+async function waitHealthy(port: number, exited: Promise<unknown>, timeoutMs = 90_000): Promise<number> {
+  const t0 = Date.now();
+  let done = false;
+  void exited.then(() => (done = true));
+  while (Date.now() - t0 < timeoutMs && !done) {
+    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+    if (ok) return Date.now() - t0;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('server did not become healthy');
+}
+
+async function rssMb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
+}
+
+afterAll(async () => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('npm start on the embedded database', () => {
+  it('starts, seeds demo data, prints the addresses, keeps data across restarts and refuses a second process', async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'portico-main-'));
+    const port = await freePort();
+    const first = start({ DATA_DIR: dataDir, PORT: String(port) });
+    const ms = await waitHealthy(port, first.exited);
+    await new Promise((r) => setTimeout(r, 200));
+    const out = first.output();
+    expect(out).toContain(`http://localhost:${port}/staff`);
+    expect(out).toContain(`http://localhost:${port}/portal/brightline`);
+    expect(out).toContain('maria@harbordental.example');
+    expect(out).toContain('alex@brightline.example');
+    console.log(`first start to /healthz: ${ms} ms, rss ${(await rssMb(first.child.pid!)).toFixed(0)} MB`);
+
+    // A second process on the same directory stops with a clear message.
+    const second = start({ DATA_DIR: dataDir, PORT: String(await freePort()) });
+    expect(await second.exited).toBe(1);
+    expect(second.output()).toContain('Another Portico process is already using the data directory');
+
+    // Demo data is there: 30 tickets, sign-in works.
+    const signIn = await fetch(`http://127.0.0.1:${port}/portal/brightline/api/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'maria@harbordental.example', password: 'demo-password' }),
+    });
+    expect(signIn.status).toBe(200);
+    const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
+    const boot = await (await fetch(`http://127.0.0.1:${port}/portal/brightline/api/bootstrap`, { headers: { cookie } })).json();
+    const created = await fetch(`http://127.0.0.1:${port}/portal/brightline/api/tickets`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': boot.session.csrfToken },
+      body: JSON.stringify({ subject: 'Written before the restart', description: 'must survive' }),
+    });
+    expect(created.status).toBe(201);
+    expect((await created.json()).number).toBe(31);
+
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+
+    const again = start({ DATA_DIR: dataDir, PORT: String(port) });
+    const ms2 = await waitHealthy(port, again.exited);
+    console.log(`restart to /healthz: ${ms2} ms`);
+    expect(again.output()).not.toContain('Demo data created');
+    const list = await (
+      await fetch(`http://127.0.0.1:${port}/portal/brightline/api/tickets?q=restart`, { headers: { cookie } })
+    ).json();
+    expect(list.items.map((t: { number: number }) => t.number)).toEqual([31]);
+    again.child.kill('SIGTERM');
+    expect(await again.exited).toBe(0);
+  }, 240_000);
+
+  it('stops with every configuration problem listed', async () => {
+    const bad = start({ PORT: 'abc', DATABASE_URL: 'mysql://nope', LOG_LEVEL: 'chatty' });
+    expect(await bad.exited).toBe(1);
+    const out = bad.output();
+    expect(out).toContain('configuration has problems');
+    for (const name of ['PORT', 'DATABASE_URL', 'LOG_LEVEL']) expect(out).toContain(`${name}:`);
+  }, 60_000);
+});

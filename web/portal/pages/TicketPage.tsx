@@ -1,0 +1,536 @@
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { Link, useLocation, useParams } from 'react-router';
+import type { PortalMessage, PortalTicket, ThreadEvent } from '../../../contracts/tickets.ts';
+import { ApiError } from '../../ui/api.ts';
+import { priorityLabel, statusLabel } from '../../ui/format.ts';
+import { describedBy, FieldError, PageHeading, Priority, Spinner, StatusBadge, Time } from '../components/bits.tsx';
+import { usePageTitle, useSession } from '../session.tsx';
+import { NotFoundPage } from './NotFoundPage.tsx';
+
+type Load =
+  | { status: 'loading' }
+  | { status: 'ready'; ticket: PortalTicket }
+  | { status: 'not_found' }
+  | { status: 'failed'; message: string };
+
+const TEXT_MAX = 20000;
+
+/** A ticket number from the address, or null when it cannot be one. */
+function parseNumber(raw: string | undefined): number | null {
+  const n = raw && /^\d{1,10}$/.test(raw) ? Number(raw) : NaN;
+  return Number.isSafeInteger(n) && n >= 1 && n <= 2147483647 ? n : null;
+}
+
+export function TicketPage() {
+  const { request } = useSession();
+  const number = parseNumber(useParams().number);
+  const location = useLocation();
+  const justCreated = (location.state as { created?: boolean } | null)?.created === true;
+  const [load, setLoad] = useState<Load>(number === null ? { status: 'not_found' } : { status: 'loading' });
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    if (number === null) return setLoad({ status: 'not_found' });
+    let current = true;
+    setLoad({ status: 'loading' });
+    request<PortalTicket>(`/tickets/${number}`)
+      .then((ticket) => current && setLoad({ status: 'ready', ticket }))
+      .catch((e: unknown) => {
+        if (!current) return;
+        if (e instanceof ApiError && e.status === 404) setLoad({ status: 'not_found' });
+        else setLoad({ status: 'failed', message: e instanceof ApiError ? e.message : 'Something went wrong.' });
+      });
+    return () => {
+      current = false;
+    };
+  }, [request, number, attempt]);
+
+  const setTicket = useCallback((ticket: PortalTicket) => setLoad({ status: 'ready', ticket }), []);
+  const reload = useCallback(() => setAttempt((a) => a + 1), []);
+  /** After a conflict (closed meanwhile, settings changed): fetch the ticket again in place. */
+  const refresh = useCallback(() => {
+    if (number === null) return;
+    request<PortalTicket>(`/tickets/${number}`).then(setTicket, () => undefined);
+  }, [request, number, setTicket]);
+
+  if (load.status === 'not_found') {
+    return (
+      <NotFoundPage
+        title="Ticket not found"
+        text={
+          number === null
+            ? 'That address does not point to a ticket. Check the link you were sent.'
+            : `Ticket #${number} does not exist, or you do not have access to it.`
+        }
+      />
+    );
+  }
+  if (load.status === 'failed') return <TicketLoadFailed message={load.message} onRetry={reload} />;
+  if (load.status === 'loading') return <TicketLoading />;
+  return <TicketView ticket={load.ticket} justCreated={justCreated} onChange={setTicket} onStale={refresh} />;
+}
+
+function TicketLoading() {
+  usePageTitle('Loading ticket');
+  return (
+    <div className="ticket-loading" aria-busy="true">
+      <p role="status" className="muted">
+        Loading ticket…
+      </p>
+    </div>
+  );
+}
+
+function TicketLoadFailed({ message, onRetry }: { message: string; onRetry: () => void }) {
+  usePageTitle('Ticket could not be loaded');
+  return (
+    <>
+      <PageHeading>Ticket could not be loaded</PageHeading>
+      <div className="alert alert-error" role="alert">
+        {message}
+      </div>
+      <div className="form-actions">
+        <button type="button" className="btn btn-primary" onClick={onRetry}>
+          Try again
+        </button>
+        <Link to="/" className="btn">
+          Back to tickets
+        </Link>
+      </div>
+    </>
+  );
+}
+
+type ViewProps = {
+  ticket: PortalTicket;
+  justCreated: boolean;
+  onChange: (t: PortalTicket) => void;
+  onStale: () => void;
+};
+
+function TicketView({ ticket, justCreated, onChange, onStale }: ViewProps) {
+  const { workspace } = useSession();
+  usePageTitle(`#${ticket.number} ${ticket.subject}`);
+  const closedBanner = useRef<HTMLDivElement>(null);
+  const [announcement, setAnnouncement] = useState('');
+  const [justClosed, setJustClosed] = useState(false);
+
+  useEffect(() => {
+    if (justClosed) closedBanner.current?.focus();
+  }, [justClosed]);
+
+  const closed = ticket.status === 'closed';
+
+  return (
+    <div className="ticket-page">
+      <p className="back-link">
+        <Link to="/">
+          <span aria-hidden="true">←</span> Back to tickets
+        </Link>
+      </p>
+      <div className="ticket-header">
+        <PageHeading className="ticket-title">
+          <span className="ticket-number">#{ticket.number}</span> {ticket.subject}
+        </PageHeading>
+        <div className="ticket-header-meta">
+          <StatusBadge status={ticket.status} />
+          <Priority priority={ticket.priority} />
+        </div>
+      </div>
+
+      <p className="visually-hidden" role="status" aria-live="polite">
+        {announcement}
+      </p>
+
+      {justCreated && !closed && (
+        <div className="alert alert-success">
+          Your ticket was submitted. The support team will reply here; you can add more details below at any time.
+        </div>
+      )}
+      {closed ? (
+        <div className="alert alert-closed" ref={closedBanner} tabIndex={-1}>
+          <strong className="alert-title">This ticket is closed</strong>
+          <p className="alert-text">
+            {ticket.closedAt ? (
+              <>
+                It was closed <Time iso={ticket.closedAt} />.{' '}
+              </>
+            ) : null}
+            Closed tickets cannot be reopened or replied to.{' '}
+            {workspace.settings.ticketCreation ? (
+              <>
+                Need more help? <Link to="/tickets/new">Create a new ticket</Link>.
+              </>
+            ) : (
+              'If you need more help, contact your support team.'
+            )}
+          </p>
+        </div>
+      ) : ticket.status === 'pending' ? (
+        <div className="alert alert-warning">
+          <strong className="alert-title">The support team is waiting for your reply</strong>
+          <p className="alert-text">Answer below so they can continue working on this ticket.</p>
+        </div>
+      ) : ticket.status === 'solved' ? (
+        <div className="alert alert-success">
+          <strong className="alert-title">This ticket is marked as solved</strong>
+          <p className="alert-text">If the problem is back or not fully fixed, reply below and the ticket reopens.</p>
+        </div>
+      ) : null}
+
+      <div className="ticket-layout">
+        <div className="ticket-main">
+          <section aria-labelledby="conversation-heading">
+            <h2 id="conversation-heading" className="section-title">
+              Conversation
+            </h2>
+            <Thread ticket={ticket} />
+          </section>
+
+          {ticket.can.reply && (
+            <ReplyForm
+              ticket={ticket}
+              onSent={(t) => {
+                onChange(t);
+                setAnnouncement('Your reply was sent.');
+              }}
+              onStale={onStale}
+            />
+          )}
+          {ticket.can.close && (
+            <CloseTicket
+              ticket={ticket}
+              onClosed={(t) => {
+                onChange(t);
+                setJustClosed(true);
+                setAnnouncement('The ticket is closed.');
+              }}
+              onStale={onStale}
+            />
+          )}
+        </div>
+
+        <aside className="ticket-aside" aria-labelledby="details-heading">
+          <div className="card details-card">
+            <h2 id="details-heading" className="section-title">
+              Details
+            </h2>
+            <dl className="details">
+              <div>
+                <dt>Status</dt>
+                <dd>
+                  <StatusBadge status={ticket.status} />
+                </dd>
+              </div>
+              <div>
+                <dt>Priority</dt>
+                <dd>
+                  <Priority priority={ticket.priority} />
+                </dd>
+              </div>
+              <div>
+                <dt>Assigned technician</dt>
+                <dd>{ticket.assignee ? ticket.assignee.name : <span className="muted">Not yet assigned</span>}</dd>
+              </div>
+              <div>
+                <dt>Requester</dt>
+                <dd>{ticket.requester.name}</dd>
+              </div>
+              {ticket.cc.length > 0 && (
+                <div>
+                  <dt>Copied</dt>
+                  <dd>{ticket.cc.map((c) => c.name).join(', ')}</dd>
+                </div>
+              )}
+              <div>
+                <dt>Created</dt>
+                <dd>
+                  <Time iso={ticket.createdAt} />
+                </dd>
+              </div>
+              <div>
+                <dt>Last update</dt>
+                <dd>
+                  <Time iso={ticket.updatedAt} />
+                </dd>
+              </div>
+            </dl>
+          </div>
+        </aside>
+      </div>
+    </div>
+  );
+}
+
+function initials(name: string): string {
+  const parts = name.trim().split(/\s+/).filter(Boolean);
+  const letters = parts.length > 1 ? [parts[0]![0], parts[parts.length - 1]![0]] : [parts[0]?.[0]];
+  return letters.join('').toUpperCase();
+}
+
+function Thread({ ticket }: { ticket: PortalTicket }) {
+  return (
+    <ol className="thread">
+      <li className="message message-contact message-original">
+        <MessageHeader name={ticket.requester.name} type="contact" at={ticket.createdAt} note="opened this ticket" />
+        <div className="message-body">{ticket.description}</div>
+      </li>
+      {ticket.thread.map((m) => (m.kind === 'event' ? <EventLine key={m.id} message={m} /> : <Reply key={m.id} message={m} />))}
+    </ol>
+  );
+}
+
+function MessageHeader({ name, type, at, note }: { name: string; type: 'contact' | 'staff'; at: string; note?: string }) {
+  return (
+    <div className="message-header">
+      <span className="avatar" aria-hidden="true">
+        {initials(name)}
+      </span>
+      <span className="message-author">
+        <span className="message-name">{name}</span>
+        {type === 'staff' && <span className="team-tag">Support team</span>}
+        {note && <span className="message-note">{note}</span>}
+      </span>
+      <span className="message-time">
+        <Time iso={at} />
+      </span>
+    </div>
+  );
+}
+
+function Reply({ message }: { message: PortalMessage }) {
+  const type = message.author?.type ?? 'staff';
+  const name = message.author?.name ?? (type === 'staff' ? 'Support team' : 'Customer');
+  return (
+    <li className={`message message-${type}`}>
+      <MessageHeader name={name} type={type} at={message.createdAt} />
+      <div className="message-body">{message.body}</div>
+    </li>
+  );
+}
+
+const statusText = (s: string | null) => (s ? (statusLabel as Record<string, string>)[s] ?? s : 'none');
+const priorityText = (p: string | null) => (p ? (priorityLabel as Record<string, string>)[p] ?? p : 'none');
+
+export function eventText(e: ThreadEvent): string {
+  switch (e.field) {
+    case 'status':
+      return `Status changed from ${statusText(e.from)} to ${statusText(e.to)}`;
+    case 'priority':
+      return `Priority changed from ${priorityText(e.from)} to ${priorityText(e.to)}`;
+    case 'assignee':
+      if (e.to && e.from) return `Reassigned from ${e.from} to ${e.to}`;
+      if (e.to) return `Assigned to ${e.to}`;
+      return e.from ? `No longer assigned to ${e.from}` : 'Assignment changed';
+    default:
+      return 'Ticket updated';
+  }
+}
+
+function EventLine({ message }: { message: PortalMessage }) {
+  if (!message.event) return null;
+  return (
+    <li className="event">
+      <span className="event-dot" aria-hidden="true" />
+      <span className="event-text">{eventText(message.event)}</span>
+      <span className="event-time">
+        <Time iso={message.createdAt} />
+      </span>
+    </li>
+  );
+}
+
+function ReplyForm({ ticket, onSent, onStale }: { ticket: PortalTicket; onSent: (t: PortalTicket) => void; onStale: () => void }) {
+  const { request } = useSession();
+  const [body, setBody] = useState('');
+  const [error, setError] = useState<string | undefined>();
+  const [formError, setFormError] = useState<string | null>(null);
+  const [sending, setSending] = useState(false);
+  const ref = useRef<HTMLTextAreaElement>(null);
+
+  const onSubmit = async (e: FormEvent) => {
+    e.preventDefault();
+    setFormError(null);
+    const problem = !body.trim()
+      ? 'Write a reply before sending.'
+      : body.trim().length > TEXT_MAX
+        ? `Keep your reply to ${TEXT_MAX.toLocaleString()} characters or fewer.`
+        : undefined;
+    setError(problem);
+    if (problem) return ref.current?.focus();
+    setSending(true);
+    try {
+      const updated = await request<PortalTicket>(`/tickets/${ticket.number}/replies`, { method: 'POST', body: { body } });
+      setBody('');
+      onSent(updated);
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'validation_failed' && err.field('body')) {
+        setError(err.field('body'));
+        ref.current?.focus();
+      } else if (err instanceof ApiError && err.code === 'ticket_closed') {
+        setFormError(err.message);
+        onStale();
+      } else {
+        setFormError(err instanceof ApiError ? err.message : 'Your reply could not be sent. Try again.');
+      }
+    } finally {
+      setSending(false);
+    }
+  };
+
+  const hint =
+    ticket.status === 'solved'
+      ? 'Replying reopens this ticket.'
+      : 'The support team sees your reply on this ticket.';
+
+  return (
+    <section className="card reply-card" aria-labelledby="reply-heading">
+      <h2 id="reply-heading" className="section-title">
+        Reply
+      </h2>
+      <form onSubmit={onSubmit} noValidate>
+        {formError && (
+          <div className="alert alert-error" role="alert">
+            {formError}
+          </div>
+        )}
+        <div className="field">
+          <label htmlFor="reply-body">Your reply</label>
+          <textarea
+            ref={ref}
+            id="reply-body"
+            name="body"
+            rows={5}
+            required
+            value={body}
+            onChange={(e) => setBody(e.target.value)}
+            aria-invalid={error ? true : undefined}
+            aria-describedby={describedBy('reply-hint', error && 'reply-error')}
+          />
+          <p className="hint" id="reply-hint">
+            {hint}
+          </p>
+          <FieldError id="reply-error" message={error} />
+        </div>
+        <div className="form-actions">
+          <button type="submit" className="btn btn-primary" disabled={sending}>
+            {sending && <Spinner />}
+            {sending ? 'Sending…' : 'Send reply'}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+function CloseTicket({ ticket, onClosed, onStale }: { ticket: PortalTicket; onClosed: (t: PortalTicket) => void; onStale: () => void }) {
+  const { request } = useSession();
+  const [open, setOpen] = useState(false);
+  const [message, setMessage] = useState('');
+  const [error, setError] = useState<string | undefined>();
+  const [formError, setFormError] = useState<string | null>(null);
+  const [closing, setClosing] = useState(false);
+  const textRef = useRef<HTMLTextAreaElement>(null);
+  const openerRef = useRef<HTMLButtonElement>(null);
+  const wasOpen = useRef(false);
+
+  useEffect(() => {
+    if (open) textRef.current?.focus();
+    else if (wasOpen.current) openerRef.current?.focus();
+    wasOpen.current = open;
+  }, [open]);
+
+  const cancel = () => {
+    setOpen(false);
+    setError(undefined);
+    setFormError(null);
+  };
+
+  const onSubmit = async (e: FormEvent) => {
+    e.preventDefault();
+    setFormError(null);
+    const problem = !message.trim()
+      ? 'Write a closing message, for example why the ticket can be closed.'
+      : message.trim().length > TEXT_MAX
+        ? `Keep the message to ${TEXT_MAX.toLocaleString()} characters or fewer.`
+        : undefined;
+    setError(problem);
+    if (problem) return textRef.current?.focus();
+    setClosing(true);
+    try {
+      const updated = await request<PortalTicket>(`/tickets/${ticket.number}/close`, { method: 'POST', body: { message } });
+      onClosed(updated);
+    } catch (err) {
+      setClosing(false);
+      if (err instanceof ApiError && err.code === 'validation_failed' && err.field('message')) {
+        setError(err.field('message'));
+        textRef.current?.focus();
+      } else {
+        setFormError(err instanceof ApiError ? err.message : 'The ticket could not be closed. Try again.');
+        if (err instanceof ApiError && (err.status === 409 || err.status === 403)) onStale();
+      }
+    }
+  };
+
+  if (!open) {
+    return (
+      <section className="close-prompt" aria-labelledby="close-heading">
+        <div>
+          <h2 id="close-heading" className="close-prompt-title">
+            Problem solved?
+          </h2>
+          <p className="muted">If you no longer need help with this, you can close the ticket.</p>
+        </div>
+        <button ref={openerRef} type="button" className="btn" onClick={() => setOpen(true)}>
+          Close ticket
+        </button>
+      </section>
+    );
+  }
+
+  return (
+    <section className="card close-card" aria-labelledby="close-form-heading">
+      <h2 id="close-form-heading" className="section-title">
+        Close this ticket
+      </h2>
+      <p className="muted close-warning">
+        Closing is final: the ticket cannot be reopened or replied to afterwards. If you need help again later, create a
+        new ticket.
+      </p>
+      <form onSubmit={onSubmit} noValidate>
+        {formError && (
+          <div className="alert alert-error" role="alert">
+            {formError}
+          </div>
+        )}
+        <div className="field">
+          <label htmlFor="close-message">Closing message</label>
+          <textarea
+            ref={textRef}
+            id="close-message"
+            name="message"
+            rows={3}
+            required
+            value={message}
+            onChange={(e) => setMessage(e.target.value)}
+            aria-invalid={error ? true : undefined}
+            aria-describedby={describedBy('close-hint', error && 'close-error')}
+          />
+          <p className="hint" id="close-hint">
+            Let the team know why, for example “The printer works again, thank you!”
+          </p>
+          <FieldError id="close-error" message={error} />
+        </div>
+        <div className="form-actions">
+          <button type="submit" className="btn btn-danger-solid" disabled={closing}>
+            {closing && <Spinner />}
+            {closing ? 'Closing…' : 'Confirm close'}
+          </button>
+          <button type="button" className="btn btn-quiet" onClick={cancel} disabled={closing}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

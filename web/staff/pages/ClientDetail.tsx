@@ -1,0 +1,231 @@
+import { useRef, useState, type FormEvent } from 'react';
+import { Link, useLocation, useParams } from 'react-router';
+import type { ClientDetail } from '../../../contracts/directory.ts';
+import { ErrorAlert, Field, Loading, PageHeading, isNotFound } from '../components.tsx';
+import { invalidateClients } from '../directory.ts';
+import { useLoad, usePageTitle } from '../hooks.ts';
+import { ApiError, errorMessage, staffApi } from '../http.ts';
+import { useSession } from '../session.tsx';
+
+const MIN_PASSWORD = 10;
+
+export function ClientDetailPage() {
+  const { id = '' } = useParams();
+  const created = (useLocation().state as { created?: boolean } | null)?.created === true;
+  const client = useLoad<ClientDetail>(/^[0-9a-f-]{36}$/i.test(id) ? `/clients/${id}` : null);
+  const missing = isNotFound(client.error) || !/^[0-9a-f-]{36}$/i.test(id);
+  const c = client.data;
+  usePageTitle(c ? c.name : missing ? 'Client not found' : 'Client');
+  const [added, setAdded] = useState<string | null>(null);
+
+  if (!c) {
+    return (
+      <div className="page">
+        <Link to="/clients" className="back-link">
+          <span aria-hidden="true">← </span>Clients
+        </Link>
+        <PageHeading>{missing ? 'Client not found' : 'Client'}</PageHeading>
+        {missing ? <p>There is no such client in your workspace.</p> : client.error ? <ErrorAlert error={client.error} /> : <Loading what="client" />}
+      </div>
+    );
+  }
+
+  return (
+    <div className="page">
+      <Link to="/clients" className="back-link">
+        <span aria-hidden="true">← </span>Clients
+      </Link>
+      <div className="page-head">
+        <PageHeading>{c.name}</PageHeading>
+        <Link to={`/?client=${c.id}&status=all`} className="btn btn-small">
+          View tickets
+        </Link>
+      </div>
+      {created && !added && (
+        <div className="alert alert-success" role="status">
+          Client created. Add the people who may use the customer portal below.
+        </div>
+      )}
+      <section aria-labelledby="contacts-heading" className="section">
+        <h2 id="contacts-heading" className="section-title">
+          Contacts <span className="count">({c.contacts.length})</span>
+        </h2>
+        {c.contacts.length === 0 ? (
+          <p className="empty card">No contacts yet. Add the first one below.</p>
+        ) : (
+          <div className="table-wrap card">
+            <table className="data-table contacts-table">
+              <caption className="visually-hidden">Contacts of {c.name}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Email</th>
+                  <th scope="col">Role</th>
+                  <th scope="col">Status</th>
+                </tr>
+              </thead>
+              <tbody>
+                {c.contacts.map((p) => (
+                  <tr key={p.id} className={p.status === 'disabled' ? 'row-disabled' : undefined}>
+                    <td className="strong">{p.name}</td>
+                    <td className="break">{p.email}</td>
+                    <td>{p.role === 'manager' ? 'Manager' : 'Member'}</td>
+                    <td>
+                      <span className={`badge ${p.status === 'active' ? 'badge-active' : 'badge-disabled'}`}>
+                        {p.status === 'active' ? 'Active' : 'Disabled'}
+                      </span>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+      <AddContact
+        clientId={c.id}
+        added={added}
+        onAdded={(name) => {
+          setAdded(name);
+          invalidateClients();
+          client.reload();
+        }}
+      />
+    </div>
+  );
+}
+
+type Form = { name: string; email: string; role: 'member' | 'manager'; password: string };
+type Errors = Partial<Record<keyof Form | 'form', string>>;
+
+function AddContact({ clientId, added, onAdded }: { clientId: string; added: string | null; onAdded: (name: string) => void }) {
+  const { workspace } = useSession();
+  const empty: Form = { name: '', email: '', role: 'member', password: '' };
+  const [form, setForm] = useState<Form>(empty);
+  const [errors, setErrors] = useState<Errors>({});
+  const [busy, setBusy] = useState(false);
+  const refs = {
+    name: useRef<HTMLInputElement>(null),
+    email: useRef<HTMLInputElement>(null),
+    role: useRef<HTMLSelectElement>(null),
+    password: useRef<HTMLInputElement>(null),
+  };
+  const set = <K extends keyof Form>(k: K, v: Form[K]) => {
+    setForm((f) => ({ ...f, [k]: v }));
+    if (errors[k]) setErrors((e) => ({ ...e, [k]: undefined }));
+  };
+
+  const focusFirst = (e: Errors) => {
+    const first = (['name', 'email', 'role', 'password'] as const).find((k) => e[k]);
+    if (first) refs[first].current?.focus();
+  };
+
+  async function submit(ev: FormEvent) {
+    ev.preventDefault();
+    const local: Errors = {};
+    if (!form.name.trim()) local.name = 'Enter the contact’s name';
+    if (!form.email.trim()) local.email = 'Enter an email address';
+    else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(form.email.trim())) local.email = 'Enter a valid email address';
+    if (form.password.length < MIN_PASSWORD) local.password = `At least ${MIN_PASSWORD} characters`;
+    if (Object.keys(local).length) {
+      setErrors(local);
+      focusFirst(local);
+      return;
+    }
+    setBusy(true);
+    setErrors({});
+    try {
+      await staffApi(`/clients/${clientId}/contacts`, {
+        method: 'POST',
+        body: { name: form.name.trim(), email: form.email.trim(), role: form.role, password: form.password },
+      });
+      setForm(empty);
+      onAdded(form.name.trim());
+    } catch (err) {
+      let next: Errors;
+      if (err instanceof ApiError && err.code === 'email_taken') next = { email: err.message };
+      else if (err instanceof ApiError && err.fields.length) {
+        next = {
+          name: err.field('name'),
+          email: err.field('email'),
+          role: err.field('role'),
+          password: err.field('password'),
+        };
+        if (!Object.values(next).some(Boolean)) next.form = err.message;
+      } else next = { form: errorMessage(err) };
+      setErrors(next);
+      focusFirst(next);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="card form-card section" aria-labelledby="add-contact-heading">
+      <h2 id="add-contact-heading" className="section-title">
+        Add contact
+      </h2>
+      <p className="muted small">
+        Contacts sign in to the customer portal at <span className="break">{workspace.portalUrl}</span> with their email and the
+        initial password you set here. Share it with them in a secure way.
+      </p>
+      {added && (
+        <div className="alert alert-success" role="status">
+          {added} was added.
+        </div>
+      )}
+      {errors.form && (
+        <div className="alert alert-error" role="alert">
+          {errors.form}
+        </div>
+      )}
+      <form onSubmit={(e) => void submit(e)} noValidate className="form-grid">
+        <Field id="contact-name" label="Name" error={errors.name}>
+          {(aria) => (
+            <input {...aria} ref={refs.name} value={form.name} onChange={(e) => set('name', e.target.value)} autoComplete="off" maxLength={120} />
+          )}
+        </Field>
+        <Field id="contact-email" label="Email" error={errors.email}>
+          {(aria) => (
+            <input
+              {...aria}
+              ref={refs.email}
+              type="email"
+              value={form.email}
+              onChange={(e) => set('email', e.target.value)}
+              autoComplete="off"
+              maxLength={254}
+            />
+          )}
+        </Field>
+        <Field id="contact-role" label="Role" error={errors.role} hint="Managers see all tickets of their company; members see their own and those they are copied on.">
+          {(aria) => (
+            <select {...aria} ref={refs.role} value={form.role} onChange={(e) => set('role', e.target.value as Form['role'])}>
+              <option value="member">Member</option>
+              <option value="manager">Manager</option>
+            </select>
+          )}
+        </Field>
+        <Field id="contact-password" label="Initial password" error={errors.password} hint={`At least ${MIN_PASSWORD} characters.`}>
+          {(aria) => (
+            <input
+              {...aria}
+              ref={refs.password}
+              type="text"
+              value={form.password}
+              onChange={(e) => set('password', e.target.value)}
+              autoComplete="new-password"
+              spellCheck={false}
+              className="mono"
+            />
+          )}
+        </Field>
+        <div className="form-actions">
+          <button type="submit" className="btn btn-primary" disabled={busy}>
+            Add contact
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
