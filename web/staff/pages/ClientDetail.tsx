@@ -198,7 +198,7 @@ function AddContact({ clientId, added, onAdded }: { clientId: string; added: str
             />
           )}
         </Field>
-        <Field id="contact-role" label="Role" error={errors.role} hint="Managers see all tickets of their company; members see their own and those they are copied on.">
+        <Field id="contact-role" label="Role" error={errors.role} hint="Managers see all of this client’s tickets; members see their own and those they’re copied on.">
           {(aria) => (
             <select {...aria} ref={refs.role} value={form.role} onChange={(e) => set('role', e.target.value as Form['role'])}>
               <option value="member">Member</option>
