@@ -109,6 +109,18 @@ describe('npm start on the embedded database', () => {
     expect(await again.exited).toBe(0);
   }, 240_000);
 
+  it.runIf(process.env.TEST_DATABASE_URL)('runs the same code on PostgreSQL with DATABASE_URL', async () => {
+    const port = await freePort();
+    const pg = start({ DATABASE_URL: process.env.TEST_DATABASE_URL!, PORT: String(port) });
+    await waitHealthy(port, pg.exited);
+    expect(pg.output()).toContain('running on PostgreSQL');
+    expect(pg.output()).not.toContain('Demo data created');
+    const res = await fetch(`http://127.0.0.1:${port}/staff/api/bootstrap`);
+    expect(await res.json()).toEqual({ session: null });
+    pg.child.kill('SIGTERM');
+    expect(await pg.exited).toBe(0);
+  }, 120_000);
+
   it('stops with every configuration problem listed', async () => {
     const bad = start({ PORT: 'abc', DATABASE_URL: 'mysql://nope', LOG_LEVEL: 'chatty' });
     expect(await bad.exited).toBe(1);

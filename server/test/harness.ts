@@ -150,31 +150,23 @@ function sessionCookie(res: LightMyRequestResponse, name: string): string {
 /** A distinct loopback address per simulated browser, so per-IP rate limits apply per test. */
 export const randomLoopback = () => `127.${1 + (randomBytes(1)[0]! % 254)}.${randomBytes(1)[0]}.${1 + (randomBytes(1)[0]! % 254)}`;
 
-export async function signInPortal(app: App, slug: string, email: string, password = TEST_PASSWORD): Promise<Session> {
-  const base = `/portal/${slug}/api`;
+async function signInAt(app: App, base: string, cookieName: string, email: string, password: string) {
   const res = await app.inject({
     method: 'POST',
     url: `${base}/auth/sign-in`,
     payload: { email, password },
     remoteAddress: randomLoopback(),
   });
-  const cookie = sessionCookie(res, 'sid');
+  const cookie = sessionCookie(res, cookieName);
   const boot = await app.inject({ method: 'GET', url: `${base}/bootstrap`, headers: { cookie } });
   return new Session(app, base, cookie, boot.json().session.csrfToken);
 }
 
-export async function signInStaff(app: App, email: string, password = TEST_PASSWORD): Promise<Session> {
-  const base = '/staff/api';
-  const res = await app.inject({
-    method: 'POST',
-    url: `${base}/auth/sign-in`,
-    payload: { email, password },
-    remoteAddress: randomLoopback(),
-  });
-  const cookie = sessionCookie(res, 'staff_sid');
-  const boot = await app.inject({ method: 'GET', url: `${base}/bootstrap`, headers: { cookie } });
-  return new Session(app, base, cookie, boot.json().session.csrfToken);
-}
+export const signInPortal = (app: App, slug: string, email: string, password = TEST_PASSWORD) =>
+  signInAt(app, `/portal/${slug}/api`, 'sid', email, password);
+
+export const signInStaff = (app: App, email: string, password = TEST_PASSWORD) =>
+  signInAt(app, '/staff/api', 'staff_sid', email, password);
 
 /** Creates a ticket through the portal as this contact; returns its number. */
 export async function portalTicket(s: Session, subject = `Ticket ${uid()}`, extra: Record<string, unknown> = {}) {

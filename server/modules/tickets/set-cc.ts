@@ -1,14 +1,13 @@
 import type { StaffCtx } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { mutate } from '../../platform/events.ts';
-import { findWorkspaceTicket } from './queries.ts';
+import { lockOpenTicket } from './timeline.ts';
 
 /** Staff set the contacts copied on a ticket; only contacts of the ticket's own client qualify. */
 export async function setCc(ctx: StaffCtx, number: number, contactIds: string[]): Promise<void> {
   const wanted = [...new Set(contactIds)];
   await mutate(ctx, async (tx, record) => {
-    const ticket = await findWorkspaceTicket(tx, ctx.workspaceId, number, true);
-    if (!ticket) throw new AppError('not_found');
+    const ticket = await lockOpenTicket(tx, ctx, number);
     const valid = await tx.query<{ id: string }>(
       `select id from contacts where workspace_id = $1 and client_id = $2 and id = any($3::uuid[]) and id <> $4`,
       [ctx.workspaceId, ticket.client_id, wanted, ticket.requester_id],

@@ -1,11 +1,12 @@
 import type { z } from 'zod';
-import type { updateTicketBody } from '../../../contracts/tickets.ts';
+import type { ThreadEvent, updateTicketBody } from '../../../contracts/tickets.ts';
 import type { StaffCtx } from '../../platform/context.ts';
 import { first } from '../../platform/db/db.ts';
 import { AppError } from '../../platform/errors.ts';
 import { mutate } from '../../platform/events.ts';
-import { findWorkspaceTicket, insertMessage, updateTicket } from './queries.ts';
+import { updateTicket } from './queries.ts';
 import { assertTransition } from './status.ts';
+import { addChange, lockOpenTicket } from './timeline.ts';
 
 /** Staff change status, priority and/or assignee; each change becomes a timeline event. */
 export async function updateTicketFields(
@@ -14,11 +15,8 @@ export async function updateTicketFields(
   input: z.infer<typeof updateTicketBody>,
 ): Promise<void> {
   await mutate(ctx, async (tx, record) => {
-    const ticket = await findWorkspaceTicket(tx, ctx.workspaceId, number, true);
-    if (!ticket) throw new AppError('not_found');
-    if (ticket.status === 'closed') throw new AppError('ticket_closed');
-
-    const changes: { field: 'status' | 'priority' | 'assignee'; from: string | null; to: string | null }[] = [];
+    const ticket = await lockOpenTicket(tx, ctx, number);
+    const changes: ThreadEvent[] = [];
     const set: Parameters<typeof updateTicket>[3] = {};
 
     if (input.status !== undefined && input.status !== ticket.status) {
@@ -52,17 +50,6 @@ export async function updateTicketFields(
     if (changes.length === 0) return;
 
     await updateTicket(tx, ctx.workspaceId, ticket.id, set);
-    for (const change of changes) {
-      await insertMessage(tx, {
-        workspaceId: ctx.workspaceId,
-        ticketId: ticket.id,
-        kind: 'event',
-        public: true,
-        body: '',
-        authorStaffId: ctx.actor.id,
-        event: change,
-      });
-      await record({ type: `ticket.${change.field}_changed`, ticketId: ticket.id, payload: change });
-    }
+    for (const change of changes) await addChange({ tx, record, ctx, ticketId: ticket.id }, change);
   });
 }
