@@ -80,6 +80,10 @@ export type PortalTicketSummary = {
   updatedAt: string;
 };
 
+/**
+ * A change shown in the timeline. For `status` and `priority`, `from`/`to` are the keys
+ * (`pending`, `high`); for `assignee` they are the staff member's display name at the time.
+ */
 export type ThreadEvent = {
   field: 'status' | 'priority' | 'assignee';
   from: string | null;
@@ -90,13 +94,16 @@ export type PortalMessage = {
   id: string;
   kind: 'reply' | 'event';
   body: string;
-  author: { name: string; type: 'contact' | 'staff' } | null;
+  /** `isYou`: written by the signed-in contact. */
+  author: { name: string; type: 'contact' | 'staff'; isYou: boolean } | null;
   event: ThreadEvent | null;
   createdAt: string;
 };
 
 export type PortalTicket = PortalTicketSummary & {
   description: string;
+  /** The signed-in contact's relation to the ticket. */
+  yourRole: 'requester' | 'cc' | 'manager';
   closedAt: string | null;
   cc: { name: string }[];
   thread: PortalMessage[];

@@ -121,6 +121,9 @@ describe('portal tickets', () => {
     const seen = await m1.get(`/tickets/${t2}`);
     expect(seen.statusCode).toBe(200);
     expect(seen.json().cc).toEqual([{ name: a.members[0].name }]);
+    expect(seen.json().yourRole).toBe('cc');
+    expect((await m2.get(`/tickets/${t2}`)).json().yourRole).toBe('requester');
+    expect((await mgr.get(`/tickets/${t2}`)).json().yourRole).toBe('manager');
   });
 
   it('filters by status, searches by subject or number, and pages 25 at a time by last activity', async () => {
@@ -171,7 +174,8 @@ describe('portal tickets', () => {
       ['reply', 'We are on it'],
       ['event', { field: 'status', from: 'new', to: 'pending' }],
     ]);
-    expect(t.thread[2].author).toEqual({ name: ws.agent.name, type: 'staff' });
+    expect(t.thread[2].author).toEqual({ name: ws.agent.name, type: 'staff', isYou: false });
+    expect(t.yourRole).toBe('requester');
 
     for (const url of ['/tickets', `/tickets/${n}`, '/bootstrap', '/tickets?q=CANARY']) {
       const res = await contact.get(url);
@@ -192,6 +196,11 @@ describe('portal tickets', () => {
 
     const replied = (await contact.post(`/tickets/${n}/replies`, { body: 'Restarted, still broken' })).json();
     expect(replied.status).toBe('open');
+    expect(replied.thread.find((m: { body: string }) => m.body === 'Restarted, still broken').author).toEqual({
+      name: ws.clients[0].members[0].name,
+      type: 'contact',
+      isYou: true,
+    });
 
     const noMessage = await contact.post(`/tickets/${n}/close`, { message: '  ' });
     expect(noMessage.statusCode).toBe(400);

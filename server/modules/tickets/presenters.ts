@@ -27,13 +27,19 @@ export function portalSummary(t: TicketRow): PortalTicketSummary {
   };
 }
 
-function portalMessage(m: MessageRow): PortalMessage {
+function portalMessage(m: MessageRow, viewer: ContactActor): PortalMessage {
   if (m.kind === 'note' || !m.public) throw new Error('internal message reached the portal presenter');
   return {
     id: m.id,
     kind: m.kind,
     body: m.body,
-    author: m.author_name ? { name: m.author_name, type: m.author_contact_id ? 'contact' : 'staff' } : null,
+    author: m.author_name
+      ? {
+          name: m.author_name,
+          type: m.author_contact_id ? 'contact' : 'staff',
+          isYou: m.author_contact_id === viewer.id,
+        }
+      : null,
     event: (m.event as ThreadEvent | null) ?? null,
     createdAt: m.created_at.toISOString(),
   };
@@ -44,14 +50,16 @@ export function portalTicket(
   thread: MessageRow[],
   cc: CcRow[],
   settings: { closing: boolean },
-  _viewer: ContactActor,
+  viewer: ContactActor,
 ): PortalTicket {
   return {
     ...portalSummary(t),
     description: t.description,
+    yourRole:
+      t.requester_id === viewer.id ? 'requester' : cc.some((c) => c.id === viewer.id) ? 'cc' : 'manager',
     closedAt: iso(t.closed_at),
     cc: cc.map((c) => ({ name: c.name })),
-    thread: thread.map(portalMessage),
+    thread: thread.map((m) => portalMessage(m, viewer)),
     can: { reply: t.status !== 'closed', close: settings.closing && t.status !== 'closed' },
   };
 }

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyReply } from 'fastify';
@@ -10,14 +10,17 @@ export const assetsDir = path.join(root, 'assets');
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-const cache = new Map<string, string>();
+// Kept in memory, re-read when a rebuild changes the file (so a running server follows `npm run build:web`).
+const cache = new Map<string, { mtimeMs: number; html: string }>();
 
 async function template(app: 'portal' | 'staff'): Promise<string | undefined> {
-  const hit = cache.get(app);
-  if (hit) return hit;
+  const file = path.join(root, app, 'index.html');
   try {
-    const html = await readFile(path.join(root, app, 'index.html'), 'utf8');
-    cache.set(app, html);
+    const { mtimeMs } = await stat(file);
+    const hit = cache.get(app);
+    if (hit?.mtimeMs === mtimeMs) return hit.html;
+    const html = await readFile(file, 'utf8');
+    cache.set(app, { mtimeMs, html });
     return html;
   } catch {
     return undefined;
