@@ -2,7 +2,7 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { Link, NavLink, useLocation, useNavigate } from 'react-router';
 import { PRESET_VIEWS, matchingView, parseFilters } from './filters.ts';
 import { useSession } from './session.tsx';
-import { initials } from './components.tsx';
+import { focusPageHeading, initials } from './components.tsx';
 
 /** Sidebar (desktop) or top bar with a menu (phones) around every signed-in page. */
 export function Shell({ children }: { children: ReactNode }) {
@@ -21,7 +21,7 @@ export function Shell({ children }: { children: ReactNode }) {
       firstRender.current = false;
       return;
     }
-    document.getElementById('page-heading')?.focus();
+    focusPageHeading();
   }, [location.pathname]);
 
   useEffect(() => {
@@ -42,10 +42,18 @@ export function Shell({ children }: { children: ReactNode }) {
 
   return (
     <div className={`shell${menuOpen ? ' menu-open' : ''}`}>
-      <a className="skip-link" href="#main">
+      <a
+        className="skip-link"
+        href="#main"
+        onClick={(e) => {
+          e.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
         Skip to main content
       </a>
-      <header className="topbar">
+      <header className="app-header">
+      <div className="topbar">
         <button
           ref={menuButton}
           type="button"
@@ -58,7 +66,7 @@ export function Shell({ children }: { children: ReactNode }) {
           Menu
         </button>
         <span className="topbar-name">{workspace.name}</span>
-      </header>
+      </div>
       <div className="sidebar" id="sidebar">
         <div className="sidebar-brand">
           <span className="brand-product">Portico</span>
@@ -127,7 +135,8 @@ export function Shell({ children }: { children: ReactNode }) {
           </button>
         </div>
       </div>
-      <main id="main" className="main">
+      </header>
+      <main id="main" className="main" tabIndex={-1}>
         {children}
       </main>
     </div>

@@ -1,12 +1,38 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { TicketPriority, TicketStatus } from '../../contracts/tickets.ts';
 import { fullTime, priorityLabel, relativeTime, staffStatusLabel } from '../ui/format.ts';
 import { ApiError } from './http.ts';
 
-/** The page's one h1. The shell moves focus here after each navigation. */
+let focusPending = false;
+
+/**
+ * After a navigation the page's heading takes focus, so screen readers announce the new
+ * page and keyboard users continue from its top. A page may swap its heading once its data
+ * arrives (loading → loaded); the new heading takes focus over as long as the user has not
+ * done anything yet and focus was lost with the old one.
+ */
+export function focusPageHeading() {
+  focusPending = true;
+  document.getElementById('page-heading')?.focus();
+}
+
+if (typeof document !== 'undefined') {
+  const settle = () => {
+    focusPending = false;
+  };
+  document.addEventListener('keydown', settle, true);
+  document.addEventListener('pointerdown', settle, true);
+}
+
+/** The page's one h1. */
 export function PageHeading({ children, className }: { children: ReactNode; className?: string }) {
+  const ref = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    const active = document.activeElement;
+    if (focusPending && (!active || active === document.body)) ref.current?.focus();
+  }, []);
   return (
-    <h1 id="page-heading" tabIndex={-1} className={className}>
+    <h1 ref={ref} id="page-heading" tabIndex={-1} className={className}>
       {children}
     </h1>
   );

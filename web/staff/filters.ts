@@ -2,7 +2,8 @@
  * The queue's filters and their URL form. Everything the queue shows is in the query
  * string, so a view can be bookmarked, shared and reloaded.
  *
- *   status   absent = unsolved (new, open, pending, on hold); `all` = any; else a list
+ *   status   absent = unsolved (new, open, pending, on hold); `all` = every status;
+ *            empty = none ticked (also no filter); else a list
  *   priority absent = any; else a list
  *   assignee absent = anyone; `me`, `unassigned` or a staff id
  *   client   absent = any client; else a client id
@@ -38,7 +39,7 @@ const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.l
 
 export function parseFilters(params: URLSearchParams): QueueFilters {
   const rawStatus = params.get('status');
-  const status = rawStatus === null ? [...UNSOLVED] : rawStatus === 'all' ? [] : pick(rawStatus, ALL_STATUSES);
+  const status = rawStatus === null ? [...UNSOLVED] : rawStatus === 'all' ? [...ALL_STATUSES] : pick(rawStatus, ALL_STATUSES);
   const page = Number(params.get('page'));
   return {
     status: ALL_STATUSES.filter((s) => status.includes(s)),
@@ -53,7 +54,8 @@ export function parseFilters(params: URLSearchParams): QueueFilters {
 /** The app's URL query for these filters (defaults left out). */
 export function filtersToSearch(f: QueueFilters): URLSearchParams {
   const p = new URLSearchParams();
-  if (f.status.length === 0 || sameSet(f.status, ALL_STATUSES)) p.set('status', 'all');
+  if (f.status.length === 0) p.set('status', '');
+  else if (sameSet(f.status, ALL_STATUSES)) p.set('status', 'all');
   else if (!sameSet(f.status, UNSOLVED)) p.set('status', f.status.join(','));
   if (f.priority.length > 0 && !sameSet(f.priority, ALL_PRIORITIES)) p.set('priority', f.priority.join(','));
   if (f.assignee) p.set('assignee', f.assignee);

@@ -173,7 +173,7 @@ function SearchBox({ initial, onSearch }: { initial: string; onSearch: (q: strin
         id={id}
         type="search"
         name="q"
-        placeholder="Search by subject or #number"
+        placeholder="Subject or #number"
         value={text}
         maxLength={200}
         autoComplete="off"
@@ -234,7 +234,7 @@ function TicketTable({ items, showRequester }: { items: PortalTicketSummary[]; s
                   {t.subject}
                 </Link>
               </td>
-              {showRequester && <td>{t.requester.name}</td>}
+              {showRequester && <td className="col-requester">{t.requester.name}</td>}
               <td>
                 <StatusBadge status={t.status} />
               </td>

@@ -114,6 +114,7 @@ function TicketView({ ticket, justCreated, onChange, onStale }: ViewProps) {
   const closedBanner = useRef<HTMLDivElement>(null);
   const [announcement, setAnnouncement] = useState('');
   const [justClosed, setJustClosed] = useState(false);
+  const [repliedSinceCreate, setRepliedSinceCreate] = useState(false);
 
   useEffect(() => {
     if (justClosed) closedBanner.current?.focus();
@@ -142,7 +143,7 @@ function TicketView({ ticket, justCreated, onChange, onStale }: ViewProps) {
         {announcement}
       </p>
 
-      {justCreated && !closed && (
+      {justCreated && !repliedSinceCreate && !closed && (
         <div className="alert alert-success">
           Your ticket was submitted. The support team will reply here; you can add more details below at any time.
         </div>
@@ -192,10 +193,14 @@ function TicketView({ ticket, justCreated, onChange, onStale }: ViewProps) {
               ticket={ticket}
               onSent={(t) => {
                 onChange(t);
+                setRepliedSinceCreate(true);
                 setAnnouncement('Your reply was sent.');
               }}
               onStale={onStale}
             />
+          )}
+          {ticket.can.reply && !ticket.can.close && !workspace.settings.ticketClosing && (
+            <p className="muted close-hint">Want this ticket closed? Ask the support team in a reply.</p>
           )}
           {ticket.can.close && (
             <CloseTicket
@@ -272,7 +277,13 @@ function Thread({ ticket }: { ticket: PortalTicket }) {
   return (
     <ol className="thread">
       <li className="message message-contact message-original">
-        <MessageHeader name={ticket.requester.name} type="contact" at={ticket.createdAt} note="opened this ticket" />
+        <MessageHeader
+          name={ticket.requester.name}
+          you={ticket.yourRole === 'requester'}
+          type="contact"
+          at={ticket.createdAt}
+          note="opened this ticket"
+        />
         <div className="message-body">{ticket.description}</div>
       </li>
       {ticket.thread.map((m) => (m.kind === 'event' ? <EventLine key={m.id} message={m} /> : <Reply key={m.id} message={m} />))}
@@ -280,7 +291,19 @@ function Thread({ ticket }: { ticket: PortalTicket }) {
   );
 }
 
-function MessageHeader({ name, type, at, note }: { name: string; type: 'contact' | 'staff'; at: string; note?: string }) {
+function MessageHeader({
+  name,
+  type,
+  at,
+  note,
+  you = false,
+}: {
+  name: string;
+  type: 'contact' | 'staff';
+  at: string;
+  note?: string;
+  you?: boolean;
+}) {
   return (
     <div className="message-header">
       <span className="avatar" aria-hidden="true">
@@ -289,6 +312,7 @@ function MessageHeader({ name, type, at, note }: { name: string; type: 'contact'
       <span className="message-author">
         <span className="message-name">{name}</span>
         {type === 'staff' && <span className="team-tag">Support team</span>}
+        {you && <span className="team-tag you-tag">You</span>}
         {note && <span className="message-note">{note}</span>}
       </span>
       <span className="message-time">
@@ -300,10 +324,11 @@ function MessageHeader({ name, type, at, note }: { name: string; type: 'contact'
 
 function Reply({ message }: { message: PortalMessage }) {
   const type = message.author?.type ?? 'staff';
-  const name = message.author?.name ?? (type === 'staff' ? 'Support team' : 'Customer');
+  const author = message.author;
+  const name = author?.name ?? (type === 'staff' ? 'Support team' : 'Customer');
   return (
     <li className={`message message-${type}`}>
-      <MessageHeader name={name} type={type} at={message.createdAt} />
+      <MessageHeader name={name} type={type} at={message.createdAt} you={author?.isYou ?? false} />
       <div className="message-body">{message.body}</div>
     </li>
   );
@@ -332,9 +357,12 @@ function EventLine({ message }: { message: PortalMessage }) {
   return (
     <li className="event">
       <span className="event-dot" aria-hidden="true" />
-      <span className="event-text">{eventText(message.event)}</span>
-      <span className="event-time">
-        <Time iso={message.createdAt} />
+      <span className="event-body">
+        <span className="event-text">{eventText(message.event)}</span>{' '}
+        <span className="event-time">
+          <span aria-hidden="true">· </span>
+          <Time iso={message.createdAt} />
+        </span>
       </span>
     </li>
   );

@@ -22,7 +22,7 @@ export function ClientDetailPage() {
     return (
       <div className="page">
         <Link to="/clients" className="back-link">
-          <span aria-hidden="true">← </span>Clients
+          <span aria-hidden="true">← </span>All clients
         </Link>
         <PageHeading>{missing ? 'Client not found' : 'Client'}</PageHeading>
         {missing ? <p>There is no such client in your workspace.</p> : client.error ? <ErrorAlert error={client.error} /> : <Loading what="client" />}
@@ -33,7 +33,7 @@ export function ClientDetailPage() {
   return (
     <div className="page">
       <Link to="/clients" className="back-link">
-        <span aria-hidden="true">← </span>Clients
+        <span aria-hidden="true">← </span>All clients
       </Link>
       <div className="page-head">
         <PageHeading>{c.name}</PageHeading>
@@ -59,7 +59,9 @@ export function ClientDetailPage() {
               <thead>
                 <tr>
                   <th scope="col">Name</th>
-                  <th scope="col">Email</th>
+                  <th scope="col" className="col-email">
+                    Email
+                  </th>
                   <th scope="col">Role</th>
                   <th scope="col">Status</th>
                 </tr>
@@ -67,8 +69,11 @@ export function ClientDetailPage() {
               <tbody>
                 {c.contacts.map((p) => (
                   <tr key={p.id} className={p.status === 'disabled' ? 'row-disabled' : undefined}>
-                    <td className="strong">{p.name}</td>
-                    <td className="break">{p.email}</td>
+                    <td>
+                      <span className="strong">{p.name}</span>
+                      <span className="inline-email">{p.email}</span>
+                    </td>
+                    <td className="break col-email">{p.email}</td>
                     <td>{p.role === 'manager' ? 'Manager' : 'Member'}</td>
                     <td>
                       <span className={`badge ${p.status === 'active' ? 'badge-active' : 'badge-disabled'}`}>
@@ -126,7 +131,8 @@ function AddContact({ clientId, added, onAdded }: { clientId: string; added: str
     if (!form.name.trim()) local.name = 'Enter the contact’s name';
     if (!form.email.trim()) local.email = 'Enter an email address';
     else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(form.email.trim())) local.email = 'Enter a valid email address';
-    if (form.password.length < MIN_PASSWORD) local.password = `At least ${MIN_PASSWORD} characters`;
+    if (!form.password) local.password = 'Set an initial password';
+    else if (form.password.length < MIN_PASSWORD) local.password = `Too short: use at least ${MIN_PASSWORD} characters`;
     if (Object.keys(local).length) {
       setErrors(local);
       focusFirst(local);

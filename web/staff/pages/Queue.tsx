@@ -19,15 +19,24 @@ import { rememberQueue, useLoad, usePageTitle, type Loaded } from '../hooks.ts';
 import { useSession } from '../session.tsx';
 
 export function QueuePage() {
-  const [params, setParams] = useSearchParams();
+  const [urlParams, setUrlParams] = useSearchParams();
+  // The router applies URL changes in a transition; until it has, controls show the
+  // filters just chosen rather than flicking back to the old ones.
+  const [pending, setPending] = useState<URLSearchParams | null>(null);
+  const urlSearch = urlParams.toString();
+  useEffect(() => setPending(null), [urlSearch]);
+  const params = pending ?? urlParams;
+  const setParams = (next: URLSearchParams, opts?: { replace?: boolean }) => {
+    setPending(next);
+    setUrlParams(next, opts);
+  };
   const filters = parseFilters(params);
   const view = matchingView(filters);
   const title = view?.name ?? 'Tickets';
   usePageTitle(filters.page > 1 ? `${title} (page ${filters.page})` : title);
 
   const list = useLoad<Page<StaffTicketSummary>>(`/tickets?${filtersToApi(filters)}`);
-  const search = params.toString();
-  useEffect(() => rememberQueue(search ? `/?${search}` : '/'), [search]);
+  useEffect(() => rememberQueue(urlSearch ? `/?${urlSearch}` : '/'), [urlSearch]);
   const update = (patch: Partial<QueueFilters>, replace = false) =>
     setParams(filtersToSearch({ ...filters, page: 1, ...patch }), { replace });
   const isDefault = filtersToSearch({ ...filters, page: 1 }).toString() === '';
@@ -165,8 +174,8 @@ function FilterBar({
               <button type="button" className="link-button" onClick={() => update({ status: [...UNSOLVED] })}>
                 Unsolved
               </button>
-              <button type="button" className="link-button" onClick={() => update({ status: [] })}>
-                Any
+              <button type="button" className="link-button" onClick={() => update({ status: [...ALL_STATUSES] })}>
+                All
               </button>
             </>
           }
@@ -299,14 +308,18 @@ function Results({
                 <th scope="col" className="col-number">
                   #
                 </th>
-                <th scope="col">Subject</th>
+                <th scope="col" className="col-subject">
+                  Subject
+                </th>
                 <th scope="col" className="col-wide">
                   Client
                 </th>
-                <th scope="col" className="col-wide">
+                <th scope="col" className="col-wide col-requester">
                   Requester
                 </th>
-                <th scope="col">Status</th>
+                <th scope="col" className="col-status">
+                  Status
+                </th>
                 <th scope="col" className="col-wide">
                   Priority
                 </th>
@@ -332,8 +345,8 @@ function Results({
                     </span>
                   </td>
                   <td className="col-wide">{t.client.name}</td>
-                  <td className="col-wide">{t.requester.name}</td>
-                  <td>
+                  <td className="col-wide col-requester">{t.requester.name}</td>
+                  <td className="col-status">
                     <StatusBadge status={t.status} />
                   </td>
                   <td className="col-wide">

@@ -75,14 +75,16 @@ function TicketView({ number }: { number: number }) {
       <div className="ticket-layout">
         <header className="ticket-head">
           <Link to={lastQueueUrl()} className="back-link">
-            <span aria-hidden="true">← </span>Tickets
+            <span aria-hidden="true">← </span>Back to tickets
           </Link>
           <PageHeading className="ticket-title">
             <span className="ticket-number">#{t.number}</span> {t.subject}
           </PageHeading>
           <p className="ticket-meta">
             <StatusBadge status={t.status} />
-            <Priority priority={t.priority} />
+            <span>
+              <Priority priority={t.priority} /> priority
+            </span>
             <span>
               <Link to={`/clients/${t.client.id}`}>{t.client.name}</Link>
             </span>

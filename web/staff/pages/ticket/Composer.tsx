@@ -42,6 +42,7 @@ export function Composer({
     setError(null);
     try {
       await mutate('/messages', 'POST', { body: text, internal: note, ...(status ? { status } : {}) });
+      if (textarea.current) textarea.current.value = '';
       setText('');
       announce(
         note ? 'Internal note added' : status ? `Reply sent and status set to ${staffStatusLabel[status]}` : 'Reply sent',
@@ -107,7 +108,9 @@ export function Composer({
           </button>
         ))}
       </div>
-      <div role="tabpanel" id="composer-panel" aria-labelledby={`composer-tab-${mode}`} className="composer-panel">
+      {/* The panel is left unnamed on purpose: its textarea carries the label, and a panel
+          named after its tab would make "Public reply" label two things. */}
+      <div role="tabpanel" id="composer-panel" className="composer-panel">
         {closed ? (
           <p className="composer-closed-note" id={hintId}>
             This ticket is closed, so it can’t get new replies or notes. If the customer needs more help, they can open a
@@ -130,10 +133,11 @@ export function Composer({
         <label htmlFor="composer-text" className="visually-hidden">
           {note ? 'Note for the team' : `Reply to ${ticket.requester.name}`}
         </label>
+        {/* Uncontrolled: a controlled textarea mirrors its draft into the DOM as text, where
+            it would read as if it were already part of the thread. */}
         <textarea
           id="composer-text"
           ref={textarea}
-          value={text}
           disabled={closed}
           placeholder={closed ? '' : note ? 'Write an internal note for the team…' : 'Write your reply to the customer…'}
           onChange={(e) => {
@@ -230,7 +234,7 @@ function SplitSend({
           ref={toggle}
           type="button"
           className="btn btn-primary split-toggle"
-          aria-label="Send and set status"
+          aria-label="More send options"
           aria-haspopup="menu"
           aria-expanded={open}
           aria-controls={open ? 'send-menu' : undefined}
@@ -241,7 +245,7 @@ function SplitSend({
         </button>
       )}
       {open && (
-        <ul className="split-menu" role="menu" id="send-menu" aria-label="Send and set status" ref={menu} onKeyDown={onMenuKey}>
+        <ul className="split-menu" role="menu" id="send-menu" aria-label="Send options" ref={menu} onKeyDown={onMenuKey}>
           {options.map((s) => (
             <li role="none" key={s}>
               <button type="button" role="menuitem" tabIndex={-1} onClick={() => send(s)}>

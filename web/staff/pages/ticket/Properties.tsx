@@ -26,6 +26,7 @@ export function TicketProperties({
   const members = useStaffMembers();
   const [saving, setSaving] = useState<Partial<Record<Field, string>>>({});
   const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
+  const [detailsOpen, setDetailsOpen] = useState(false);
   const closed = ticket.status === 'closed';
 
   async function change(field: Field, value: string, body: Record<string, unknown>, done: string, path = '', method = 'PATCH') {
@@ -132,55 +133,71 @@ export function TicketProperties({
         </Prop>
       </div>
 
-      <dl className="props-list">
-        <div>
-          <dt>Requester</dt>
-          <dd>
-            <span className="prop-strong">{ticket.requester.name}</span>
-            <a href={`mailto:${ticket.requester.email}`} className="prop-email">
-              {ticket.requester.email}
-            </a>
-          </dd>
-        </div>
-        <div>
-          <dt>Client</dt>
-          <dd>
-            <Link to={`/clients/${ticket.client.id}`}>{ticket.client.name}</Link>
-          </dd>
-        </div>
-      </dl>
-
-      <CcEditor ticket={ticket} closed={closed} error={errors.cc} busy={saving.cc !== undefined}
-        save={(ids, done) => change('cc', 'saving', { contactIds: ids }, done, '/cc', 'PUT')} />
-
-      <dl className="props-list props-times">
-        <div>
-          <dt>Created</dt>
-          <dd>{fullTime(ticket.createdAt)}</dd>
-        </div>
-        <div>
-          <dt>Updated</dt>
-          <dd>
-            <TimeAgo iso={ticket.updatedAt} />
-          </dd>
-        </div>
-        {ticket.solvedAt && (
+      <button
+        type="button"
+        className="btn btn-small details-toggle phone-only"
+        aria-expanded={detailsOpen}
+        aria-controls="ticket-details"
+        onClick={() => setDetailsOpen((o) => !o)}
+      >
+        {detailsOpen ? 'Hide details' : `Requester, CC${ticket.cc.length ? ` (${ticket.cc.length})` : ''} and dates`}
+      </button>
+      <div id="ticket-details" className={`side-details${detailsOpen ? ' open' : ''}`}>
+        <dl className="props-list">
           <div>
-            <dt>Solved</dt>
-            <dd>{fullTime(ticket.solvedAt)}</dd>
+            <dt>Requester</dt>
+            <dd>
+              <span className="prop-strong">{ticket.requester.name}</span>
+              <a href={`mailto:${ticket.requester.email}`} className="prop-email">
+                {ticket.requester.email}
+              </a>
+            </dd>
           </div>
-        )}
-        {ticket.closedAt && (
           <div>
-            <dt>Closed</dt>
-            <dd>{fullTime(ticket.closedAt)}</dd>
+            <dt>Client</dt>
+            <dd>
+              <Link to={`/clients/${ticket.client.id}`}>{ticket.client.name}</Link>
+            </dd>
           </div>
-        )}
-        <div>
-          <dt>Source</dt>
-          <dd className="capitalize">{ticket.source}</dd>
-        </div>
-      </dl>
+        </dl>
+
+        <CcEditor
+          ticket={ticket}
+          closed={closed}
+          error={errors.cc}
+          busy={saving.cc !== undefined}
+          save={(ids, done) => change('cc', 'saving', { contactIds: ids }, done, '/cc', 'PUT')}
+        />
+
+        <dl className="props-list props-times">
+          <div>
+            <dt>Created</dt>
+            <dd>{fullTime(ticket.createdAt)}</dd>
+          </div>
+          <div>
+            <dt>Updated</dt>
+            <dd>
+              <TimeAgo iso={ticket.updatedAt} />
+            </dd>
+          </div>
+          {ticket.solvedAt && (
+            <div>
+              <dt>Solved</dt>
+              <dd>{fullTime(ticket.solvedAt)}</dd>
+            </div>
+          )}
+          {ticket.closedAt && (
+            <div>
+              <dt>Closed</dt>
+              <dd>{fullTime(ticket.closedAt)}</dd>
+            </div>
+          )}
+          <div>
+            <dt>Source</dt>
+            <dd className="capitalize">{ticket.source}</dd>
+          </div>
+        </dl>
+      </div>
     </aside>
   );
 }

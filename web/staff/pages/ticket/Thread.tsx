@@ -13,9 +13,9 @@ const valueLabel = (field: ThreadEvent['field'], value: string | null): string =
 export function eventText(e: ThreadEvent, who: string | null): string {
   const actor = who ?? 'The system';
   if (e.field === 'assignee') {
-    if (e.from === null) return `${actor} assigned the ticket to ${e.to ?? 'nobody'}`;
+    if (e.from === null) return e.to === who ? `${actor} assigned the ticket to themselves` : `${actor} assigned the ticket to ${e.to ?? 'nobody'}`;
     if (e.to === null) return `${actor} unassigned ${e.from}`;
-    return `${actor} reassigned the ticket from ${e.from} to ${e.to}`;
+    return e.to === who ? `${actor} took the ticket over from ${e.from}` : `${actor} reassigned the ticket from ${e.from} to ${e.to}`;
   }
   return `${actor} changed ${e.field} from ${valueLabel(e.field, e.from)} to ${valueLabel(e.field, e.to)}`;
 }
