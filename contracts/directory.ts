@@ -1,6 +1,5 @@
 import { z } from 'zod';
-
-export const MIN_PASSWORD_LENGTH = 10;
+import { MIN_PASSWORD_LENGTH } from './constants.ts';
 
 export const createClientBody = z.object({ name: z.string().trim().min(1, 'Required').max(120) });
 

@@ -6,10 +6,9 @@
  */
 import { z } from 'zod';
 
-export const STATUSES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'] as const;
-export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
-export type TicketStatus = (typeof STATUSES)[number];
-export type TicketPriority = (typeof PRIORITIES)[number];
+import { PRIORITIES, STATUSES, type TicketStatus, type TicketPriority } from './constants.ts';
+
+export { PRIORITIES, STATUSES, type TicketStatus, type TicketPriority };
 
 const text = (max: number) => z.string().trim().min(1, 'Required').max(max, `At most ${max} characters`);
 

@@ -10,12 +10,10 @@
  *   q        subject words or a ticket number (`42`, `#42`)
  *   page     1-based
  */
-import type { TicketPriority, TicketStatus } from '../../contracts/tickets.ts';
+import { PRIORITIES, STATUSES, type TicketPriority, type TicketStatus } from '../../contracts/constants.ts';
 
-// Kept here rather than imported from contracts/tickets.ts, whose zod schemas would
-// otherwise be bundled into the app.
-export const ALL_STATUSES: readonly TicketStatus[] = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'];
-export const ALL_PRIORITIES: readonly TicketPriority[] = ['low', 'normal', 'high', 'urgent'];
+export const ALL_STATUSES: readonly TicketStatus[] = STATUSES;
+export const ALL_PRIORITIES: readonly TicketPriority[] = PRIORITIES;
 export const UNSOLVED: readonly TicketStatus[] = ['new', 'open', 'pending', 'on_hold'];
 
 export type QueueFilters = {

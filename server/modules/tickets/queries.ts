@@ -7,7 +7,8 @@ import type { Sql } from '../../platform/db/db.ts';
 import type { ContactActor } from '../../platform/context.ts';
 import type { TicketPriority, TicketStatus } from './status.ts';
 
-export const PAGE_SIZE = 25;
+export { PAGE_SIZE } from '../../../contracts/constants.ts';
+import { PAGE_SIZE } from '../../../contracts/constants.ts';
 
 export type TicketRow = {
   id: string;

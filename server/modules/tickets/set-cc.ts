@@ -3,13 +3,14 @@ import { AppError } from '../../platform/errors.ts';
 import { mutate } from '../../platform/events.ts';
 import { lockOpenTicket } from './timeline.ts';
 
-/** Staff set the contacts copied on a ticket; only contacts of the ticket's own client qualify. */
+/** Staff set the contacts copied on a ticket; only active contacts of the ticket's own client qualify. */
 export async function setCc(ctx: StaffCtx, number: number, contactIds: string[]): Promise<void> {
   const wanted = [...new Set(contactIds)];
   await mutate(ctx, async (tx, record) => {
     const ticket = await lockOpenTicket(tx, ctx, number);
     const valid = await tx.query<{ id: string }>(
-      `select id from contacts where workspace_id = $1 and client_id = $2 and id = any($3::uuid[]) and id <> $4`,
+      `select id from contacts
+        where workspace_id = $1 and client_id = $2 and id = any($3::uuid[]) and id <> $4 and status = 'active'`,
       [ctx.workspaceId, ticket.client_id, wanted, ticket.requester_id],
     );
     if (valid.length !== wanted.length) {
@@ -17,7 +18,10 @@ export async function setCc(ctx: StaffCtx, number: number, contactIds: string[])
       throw new AppError('validation_failed', {
         fields: wanted
           .filter((id) => !ok.has(id))
-          .map((id) => ({ field: 'contactIds', message: `${id} is not a contact of this ticket's client (or is its requester)` })),
+          .map((id) => ({
+            field: `contactIds.${wanted.indexOf(id)}`,
+            message: "Not an active contact of this ticket's client (the requester is always included)",
+          })),
       });
     }
     await tx.query('delete from ticket_cc where workspace_id = $1 and ticket_id = $2 and contact_id <> all($3::uuid[])', [

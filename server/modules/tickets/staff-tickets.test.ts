@@ -143,5 +143,14 @@ describe('staff tickets', () => {
     expect(cleared.json().cc).toEqual([]);
     const t = (await agent.get(`/tickets/${n}`)).json();
     expect(t.assignee).toBeNull();
+
+    await env.db.query(`update contacts set status = 'disabled' where id = $1`, [ws.clients[0].members[1].id]);
+    const disabled = await agent.put(`/tickets/${n}/cc`, { contactIds: [ws.clients[0].manager.id, ws.clients[0].members[1].id] });
+    expect(disabled.statusCode).toBe(400);
+    expect(disabled.json().error.fields).toEqual([{ field: 'contactIds.1', message: expect.stringContaining('Not an active contact') }]);
+    await agent.patch(`/tickets/${n}`, { status: 'closed' });
+    const closed = await agent.put(`/tickets/${n}/cc`, { contactIds: [ws.clients[0].manager.id] });
+    expect(closed.json().error.code).toBe('ticket_closed');
+    expect((await agent.get(`/tickets/${n}`)).json().cc).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { PRIORITIES, type PortalTicket, type TicketPriority } from '../../../contracts/tickets.ts';
+import { PRIORITIES, type TicketPriority } from '../../../contracts/constants.ts';
+import type { PortalTicket } from '../../../contracts/tickets.ts';
 import { ApiError } from '../../ui/api.ts';
 import { priorityLabel } from '../../ui/format.ts';
 import { describedBy, FieldError, PageHeading, Spinner } from '../components/bits.tsx';

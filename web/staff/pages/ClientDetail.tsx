@@ -1,4 +1,5 @@
 import { useRef, useState, type FormEvent } from 'react';
+import { MIN_PASSWORD_LENGTH } from '../../../contracts/constants.ts';
 import { Link, useLocation, useParams } from 'react-router';
 import type { ClientDetail } from '../../../contracts/directory.ts';
 import { ErrorAlert, Field, Loading, PageHeading, isNotFound } from '../components.tsx';
@@ -7,7 +8,6 @@ import { useLoad, usePageTitle } from '../hooks.ts';
 import { ApiError, errorMessage, staffApi } from '../http.ts';
 import { useSession } from '../session.tsx';
 
-const MIN_PASSWORD = 10;
 
 export function ClientDetailPage() {
   const { id = '' } = useParams();
@@ -132,7 +132,7 @@ function AddContact({ clientId, added, onAdded }: { clientId: string; added: str
     if (!form.email.trim()) local.email = 'Enter an email address';
     else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(form.email.trim())) local.email = 'Enter a valid email address';
     if (!form.password) local.password = 'Set an initial password';
-    else if (form.password.length < MIN_PASSWORD) local.password = `Too short: use at least ${MIN_PASSWORD} characters`;
+    else if (form.password.length < MIN_PASSWORD_LENGTH) local.password = `Too short: use at least ${MIN_PASSWORD_LENGTH} characters`;
     if (Object.keys(local).length) {
       setErrors(local);
       focusFirst(local);
@@ -212,7 +212,7 @@ function AddContact({ clientId, added, onAdded }: { clientId: string; added: str
             </select>
           )}
         </Field>
-        <Field id="contact-password" label="Initial password" error={errors.password} hint={`At least ${MIN_PASSWORD} characters.`}>
+        <Field id="contact-password" label="Initial password" error={errors.password} hint={`At least ${MIN_PASSWORD_LENGTH} characters.`}>
           {(aria) => (
             <input
               {...aria}

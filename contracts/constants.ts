@@ -1,0 +1,8 @@
+/** Plain values shared by server and browser; no zod here, so the web bundles stay small. */
+export const STATUSES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'] as const;
+export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+export type TicketStatus = (typeof STATUSES)[number];
+export type TicketPriority = (typeof PRIORITIES)[number];
+
+export const MIN_PASSWORD_LENGTH = 10;
+export const PAGE_SIZE = 25;
