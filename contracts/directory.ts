@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MIN_PASSWORD_LENGTH } from './constants.ts';
+import { signInSettingsBody, type SignInSettings } from './auth.ts';
 
 export const createClientBody = z.object({ name: z.string().trim().min(1, 'Required').max(120) });
 
@@ -19,6 +20,7 @@ export const updateSettingsBody = z
     portal: z
       .object({ ticketCreation: z.boolean().optional(), ticketClosing: z.boolean().optional() })
       .optional(),
+    signIn: signInSettingsBody.optional(),
   });
 
 export type StaffMember = { id: string; name: string; email: string; role: 'agent' | 'admin' };
@@ -30,9 +32,10 @@ export type ContactSummary = {
   role: 'member' | 'manager';
   status: 'active' | 'disabled';
 };
-export type ClientDetail = { id: string; name: string; contacts: ContactSummary[] };
+export type ClientDetail = { id: string; name: string; emailDomains: string[]; contacts: ContactSummary[] };
 export type WorkspaceSettings = {
   name: string;
   slug: string;
   portal: { ticketCreation: boolean; ticketClosing: boolean };
+  signIn: SignInSettings;
 };

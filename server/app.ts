@@ -1,7 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
-import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import type { Config } from './config.ts';
 import type { Db } from './platform/db/db.ts';
@@ -19,23 +18,46 @@ import { portalTicketRoutes } from './modules/tickets/portal-routes.ts';
 import { staffTicketRoutes } from './modules/tickets/staff-routes.ts';
 import { directoryRoutes } from './modules/directory/routes.ts';
 import { settingsRoutes } from './modules/settings/routes.ts';
+import { accountRoutes, managerInvitationRoutes } from './modules/portal-auth/account-routes.ts';
+import { mfaRoutes } from './modules/mfa/routes.ts';
+import { portalLinkRoutes } from './modules/portal-links/routes.ts';
+import { openPortalLink } from './modules/portal-links/portal-links.ts';
+import { mailboxRoutes } from './modules/mailbox/routes.ts';
+import { registerJobs } from './jobs.ts';
+import { Jobs } from './platform/jobs.ts';
+import { createTransport } from './platform/mail/transport.ts';
 
 export type RouteDeclaration = { method: string; url: string; surface: RouteSurface; access: RouteAccess };
 
 export type App = FastifyInstance & { routeDeclarations: RouteDeclaration[]; deps: Deps };
 
-export type AppOptions = { config: Config; db: Db; bus?: EventBus };
+export type AppOptions = {
+  config: Config;
+  db: Db;
+  bus?: EventBus;
+  /** Background workers (mail delivery…) start with the app unless false. */
+  workers?: boolean;
+  /** Queue name prefix, so apps sharing one database in tests keep their jobs apart. */
+  jobPrefix?: string;
+  jobPollingSeconds?: number;
+};
 
 /** Builds the HTTP app around an open database. Never listens: main.ts and tests decide. */
-export async function buildApp({ config, db, bus = new EventBus() }: AppOptions): Promise<App> {
+export async function buildApp({ config, db, bus = new EventBus(), workers = true, jobPrefix, jobPollingSeconds }: AppOptions): Promise<App> {
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true },
   }) as unknown as App;
-  const deps: Deps = { db, bus, log: app.log };
+  const jobs = new Jobs(db, { ...(jobPrefix ? { prefix: jobPrefix } : {}), ...(jobPollingSeconds ? { pollingSeconds: jobPollingSeconds } : {}) });
+  const deps: Deps = { db, bus, log: app.log, jobs, config };
   app.deps = deps;
+  registerJobs(deps, createTransport(config.smtpUrl));
+  if (workers) {
+    app.addHook('onReady', async () => jobs.start((err) => app.log.error({ err }, 'job queue error')));
+    app.addHook('onClose', async () => jobs.stop());
+  }
 
   // Every route declares its surface and who may call it; an undeclared route stops the boot.
   app.routeDeclarations = [];
@@ -52,7 +74,6 @@ export async function buildApp({ config, db, bus = new EventBus() }: AppOptions)
 
   installErrorHandling(app);
   await app.register(cookie);
-  await app.register(rateLimit, { global: false });
   const https = config.publicUrl.startsWith('https:');
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -99,11 +120,17 @@ export async function buildApp({ config, db, bus = new EventBus() }: AppOptions)
     return reply.sendFile(file, { immutable: true, maxAge: '365d' });
   });
   app.get('/', declare('public', 'anyone'), async (_request, reply) => reply.redirect('/staff'));
+  app.get('/portal/access/:token', declare('portal', 'anyone'), async (request, reply) =>
+    openPortalLink(deps, request, reply, (request.params as { token: string }).token),
+  );
 
   await app.register(
     async (portal) => {
       portalSurface(portal, deps);
-      await portal.register(portalAuthRoutes, { prefix: '/api', deps, config });
+      await portal.register(portalAuthRoutes, { prefix: '/api', deps });
+      await portal.register(mfaRoutes, { prefix: '/api', deps, surface: 'portal' });
+      await portal.register(accountRoutes, { prefix: '/api', deps });
+      await portal.register(managerInvitationRoutes, { prefix: '/api', deps });
       await portal.register(portalTicketRoutes, { prefix: '/api', deps });
       portal.get('/api/*', declare('portal', 'anyone'), async () => {
         throw new AppError('not_found');
@@ -119,8 +146,11 @@ export async function buildApp({ config, db, bus = new EventBus() }: AppOptions)
   await app.register(
     async (staff) => {
       staffSurface(staff, deps);
-      await staff.register(staffAuthRoutes, { prefix: '/api', deps, config });
+      await staff.register(staffAuthRoutes, { prefix: '/api', deps });
+      await staff.register(mfaRoutes, { prefix: '/api', deps, surface: 'staff' });
       await staff.register(staffTicketRoutes, { prefix: '/api', deps });
+      await staff.register(portalLinkRoutes, { prefix: '/api', deps });
+      await staff.register(mailboxRoutes, { prefix: '/api', deps });
       await staff.register(directoryRoutes, { prefix: '/api', deps });
       await staff.register(settingsRoutes, { prefix: '/api', deps });
       staff.get('/api/*', declare('staff', 'anyone'), async () => {

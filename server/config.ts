@@ -19,6 +19,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 14),
   TRUST_PROXY: bool.default(false),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+  MAIL_FROM: z.string().min(3).default('support@localhost'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
 });
 
@@ -33,6 +35,9 @@ export type Config = {
   sessionTtlHours: number;
   trustProxy: boolean;
   production: boolean;
+  /** Without it, mail is kept for the staff app's Mailbox page instead of sent. */
+  smtpUrl: string | undefined;
+  mailFrom: string;
 };
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -64,6 +69,8 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       sessionTtlHours: e.SESSION_TTL_HOURS,
       trustProxy: e.TRUST_PROXY,
       production: e.NODE_ENV === 'production',
+      smtpUrl: e.SMTP_URL,
+      mailFrom: e.MAIL_FROM,
     },
   };
 }

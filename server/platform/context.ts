@@ -1,6 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from './db/db.ts';
 import type { EventBus } from './events.ts';
+import type { Jobs } from './jobs.ts';
+import type { Config } from '../config.ts';
 
 export type ContactRole = 'member' | 'manager';
 export type StaffRole = 'agent' | 'admin';
@@ -19,7 +21,7 @@ export type StaffActor = { type: 'staff'; id: string; role: StaffRole; name: str
 export type Actor = ContactActor | StaffActor;
 
 /** What the process provides to every operation. */
-export type Deps = { db: Db; bus: EventBus; log: FastifyBaseLogger };
+export type Deps = { db: Db; bus: EventBus; log: FastifyBaseLogger; jobs: Jobs; config: Config };
 
 /**
  * The explicit request context every operation receives: which workspace (decided by the

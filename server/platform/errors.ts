@@ -8,6 +8,8 @@ export const errorCatalogue = {
   unsupported_media_type: { status: 415, message: 'Send the request body as application/json.' },
   unauthenticated: { status: 401, message: 'Sign in to continue.' },
   invalid_credentials: { status: 401, message: 'The email or password is incorrect.' },
+  invalid_mfa_code: { status: 401, message: 'That code is not right, or was already used. Try the newest code from your app.' },
+  reauth_required: { status: 401, message: "Confirm it's you: enter your password or a code from your authenticator app." },
   csrf_failed: { status: 403, message: 'The request could not be verified. Reload the page and try again.' },
   forbidden: { status: 403, message: 'You are not allowed to do this.' },
   portal_ticket_creation_disabled: {
@@ -18,6 +20,10 @@ export const errorCatalogue = {
     status: 403,
     message: 'Tickets cannot be closed from the portal. Reply to ask your support team to close it.',
   },
+  registration_disabled: { status: 403, message: 'Accounts cannot be created here. Ask your support team for an invitation.' },
+  sign_in_method_disabled: { status: 403, message: 'This sign-in method is switched off for this portal.' },
+  invalid_link: { status: 400, message: 'This link is invalid, was already used or has expired. Request a new one.' },
+  password_incorrect: { status: 400, message: 'The current password is not right.' },
   not_found: { status: 404, message: 'Not found.' },
   invalid_status_transition: { status: 409, message: 'The ticket cannot move to that status from its current one.' },
   ticket_closed: {

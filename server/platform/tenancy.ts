@@ -1,4 +1,4 @@
-import type { Db } from './db/db.ts';
+import type { Db, Sql } from './db/db.ts';
 import { first } from './db/db.ts';
 import { AppError } from './errors.ts';
 
@@ -8,9 +8,20 @@ export type WorkspaceRow = {
   name: string;
   portal_ticket_creation: boolean;
   portal_ticket_closing: boolean;
+  signin_password: boolean;
+  signin_magic_link: boolean;
+  signin_access_link: boolean;
+  registration: 'off' | 'known' | 'open';
+  registration_client_id: string | null;
+  mfa_required_contacts: boolean;
+  mfa_required_staff: boolean;
+  magic_link_ttl_hours: number;
+  access_link_ttl_days: number;
 };
 
-const columns = 'id, slug, name, portal_ticket_creation, portal_ticket_closing';
+const columns = `id, slug, name, portal_ticket_creation, portal_ticket_closing, signin_password, signin_magic_link,
+  signin_access_link, registration, registration_client_id, mfa_required_contacts, mfa_required_staff,
+  magic_link_ttl_hours, access_link_ttl_days`;
 
 /**
  * The workspace whose portal this request is on. Today the portal is addressed by path
@@ -25,8 +36,11 @@ export async function resolvePortalWorkspace(db: Db, slug: string): Promise<Work
   return ws;
 }
 
-export async function workspaceById(db: Db, id: string): Promise<WorkspaceRow> {
+export async function workspaceById(db: Sql, id: string): Promise<WorkspaceRow> {
   const ws = await first<WorkspaceRow>(db, `select ${columns} from workspaces where id = $1`, [id]);
   if (!ws) throw new AppError('not_found');
   return ws;
 }
+
+/** The portal's canonical address: links in mail are built from it, never from request headers. */
+export const portalUrl = (publicUrl: string, ws: Pick<WorkspaceRow, 'slug'>) => `${publicUrl}/portal/${ws.slug}`;

@@ -95,8 +95,8 @@ async function seed(tx: Sql, passwordHash: string): Promise<DemoSignIns> {
     for (const [name, local, role] of c.contacts) {
       const email = `${local}@${c.domain}`;
       const [row] = await tx.query<{ id: string }>(
-        `insert into contacts (workspace_id, client_id, email, name, role, password_hash)
-         values ($1, $2, $3, $4, $5, $6) returning id`,
+        `insert into contacts (workspace_id, client_id, email, name, role, password_hash, email_verified_at)
+         values ($1, $2, $3, $4, $5, $6, now()) returning id`,
         [workspaceId, client!.id, email, name, role, passwordHash],
       );
       contactIds.push(row!.id);

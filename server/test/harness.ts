@@ -32,7 +32,8 @@ export type TestEnv = { app: App; db: Db; config: Config; close: () => Promise<v
 export async function startTestApp(overrides: Record<string, string> = {}): Promise<TestEnv> {
   const db = await openTestDb();
   const config = testConfig(overrides);
-  const app = await buildApp({ config, db });
+  // Fast polling and a queue prefix of its own: jobs created here are run by this app only.
+  const app = await buildApp({ config, db, jobPrefix: `t${randomBytes(4).toString('hex')}.`, jobPollingSeconds: 0.5 });
   await app.ready();
   return {
     app,
@@ -88,8 +89,8 @@ export async function createWorkspace(db: Db): Promise<TestWorkspace> {
       const email = `${role}${n}-${uid()}@client-${label.toLowerCase()}.test`;
       const name = `${role} ${n} of ${label}`;
       const [row] = await db.query<{ id: string }>(
-        `insert into contacts (workspace_id, client_id, email, name, role, password_hash)
-         values ($1, $2, $3, $4, $5, $6) returning id`,
+        `insert into contacts (workspace_id, client_id, email, name, role, password_hash, email_verified_at)
+         values ($1, $2, $3, $4, $5, $6, now()) returning id`,
         [workspaceId, c!.id, email, name, role, hash],
       );
       return { id: row!.id, email, name, role, clientId: c!.id };

@@ -6,7 +6,7 @@ import { mutate } from '../../platform/events.ts';
 import { hashPassword } from '../../platform/auth/passwords.ts';
 import { findClient } from './queries.ts';
 
-/** Staff add a contact to one of the workspace's clients, with an initial password. */
+/** Staff add a contact to one of the workspace's clients, with an initial password (staff vouch for the address). */
 export async function createContact(
   ctx: StaffCtx,
   clientId: string,
@@ -16,8 +16,8 @@ export async function createContact(
   return mutate(ctx, async (tx, record) => {
     if (!(await findClient(tx, ctx.workspaceId, clientId))) throw new AppError('not_found');
     const [row] = await tx.query<{ id: string }>(
-      `insert into contacts (workspace_id, client_id, email, name, role, password_hash)
-       values ($1, $2, $3, $4, $5, $6)
+      `insert into contacts (workspace_id, client_id, email, name, role, password_hash, email_verified_at)
+       values ($1, $2, $3, $4, $5, $6, now())
        on conflict (workspace_id, email) do nothing returning id`,
       [ctx.workspaceId, clientId, input.email, input.name, input.role, passwordHash],
     );

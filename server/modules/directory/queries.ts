@@ -21,8 +21,8 @@ export function listClients(db: Sql, workspaceId: string) {
 }
 
 export async function findClient(db: Sql, workspaceId: string, id: string) {
-  const [row] = await db.query<{ id: string; name: string }>(
-    'select id, name from clients where workspace_id = $1 and id = $2',
+  const [row] = await db.query<{ id: string; name: string; emailDomains: string[] }>(
+    'select id, name, email_domains as "emailDomains" from clients where workspace_id = $1 and id = $2',
     [workspaceId, id],
   );
   return row;

@@ -1,5 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { createClientBody, createContactBody, idParam, type ClientDetail } from '../../../contracts/directory.ts';
+import { inviteBody, updateClientBody } from '../../../contracts/auth.ts';
+import { mutate } from '../../platform/events.ts';
+import { inviteContact } from '../invitations/invite-contact.ts';
 import type { Deps } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { declare, parse } from '../../platform/http/route-config.ts';
@@ -35,6 +38,31 @@ export async function directoryRoutes(app: FastifyInstance, { deps }: { deps: De
     const client = await findClient(ctx.db, ctx.workspaceId, id);
     if (!client) throw new AppError('not_found');
     return { ...client, contacts: await listContacts(ctx.db, ctx.workspaceId, id) };
+  });
+
+  app.patch('/clients/:id', declare('staff', 'admin'), async (request): Promise<ClientDetail> => {
+    const ctx = staffCtx(deps, request);
+    const { id } = parse(idParam, request.params);
+    const input = parse(updateClientBody, request.body);
+    await mutate(ctx, async (tx, record) => {
+      const rows = await tx.query(
+        `update clients set name = coalesce($3, name), email_domains = coalesce($4::text[], email_domains), updated_at = now()
+          where workspace_id = $1 and id = $2 returning id`,
+        [ctx.workspaceId, id, input.name ?? null, input.emailDomains ? [...new Set(input.emailDomains)] : null],
+      );
+      if (!rows.length) throw new AppError('not_found');
+      await record({ type: 'client.updated', payload: { clientId: id, ...input } });
+    });
+    const client = await findClient(ctx.db, ctx.workspaceId, id);
+    return { ...client!, contacts: await listContacts(ctx.db, ctx.workspaceId, id) };
+  });
+
+  app.post('/clients/:id/invitations', declare('staff', 'staff'), async (request, reply) => {
+    const ctx = staffCtx(deps, request);
+    const { id } = parse(idParam, request.params);
+    const { contactId } = await inviteContact(ctx, id, parse(inviteBody, request.body));
+    reply.code(201);
+    return { ok: true, contactId };
   });
 
   app.post('/clients/:id/contacts', declare('staff', 'staff'), async (request, reply) => {

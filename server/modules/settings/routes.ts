@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { updateSettingsBody, type WorkspaceSettings } from '../../../contracts/directory.ts';
 import type { Deps } from '../../platform/context.ts';
 import { mutate } from '../../platform/events.ts';
+import { AppError } from '../../platform/errors.ts';
 import { declare, parse } from '../../platform/http/route-config.ts';
 import { noStore, staffCtx } from '../../platform/http/surfaces.ts';
 import { workspaceById, type WorkspaceRow } from '../../platform/tenancy.ts';
@@ -10,7 +11,31 @@ const present = (ws: WorkspaceRow): WorkspaceSettings => ({
   name: ws.name,
   slug: ws.slug,
   portal: { ticketCreation: ws.portal_ticket_creation, ticketClosing: ws.portal_ticket_closing },
+  signIn: {
+    password: ws.signin_password,
+    magicLink: ws.signin_magic_link,
+    accessLink: ws.signin_access_link,
+    registration: ws.registration,
+    registrationClientId: ws.registration_client_id,
+    mfaRequiredContacts: ws.mfa_required_contacts,
+    mfaRequiredStaff: ws.mfa_required_staff,
+    magicLinkTtlHours: ws.magic_link_ttl_hours,
+    accessLinkTtlDays: ws.access_link_ttl_days,
+  },
 });
+
+// Setting name → column; values are bound as parameters, only these names reach the SQL.
+const signInColumns = {
+  password: 'signin_password',
+  magicLink: 'signin_magic_link',
+  accessLink: 'signin_access_link',
+  registration: 'registration',
+  registrationClientId: 'registration_client_id',
+  mfaRequiredContacts: 'mfa_required_contacts',
+  mfaRequiredStaff: 'mfa_required_staff',
+  magicLinkTtlHours: 'magic_link_ttl_hours',
+  accessLinkTtlDays: 'access_link_ttl_days',
+} as const;
 
 /** Workspace settings (admins only), under `/staff/api`. */
 export async function settingsRoutes(app: FastifyInstance, { deps }: { deps: Deps }) {
@@ -34,6 +59,17 @@ export async function settingsRoutes(app: FastifyInstance, { deps }: { deps: Dep
          where id = $1`,
         [ctx.workspaceId, input.name ?? null, input.portal?.ticketCreation ?? null, input.portal?.ticketClosing ?? null],
       );
+      const signIn = Object.entries(input.signIn ?? {}) as [keyof typeof signInColumns, unknown][];
+      if (input.signIn?.registrationClientId) {
+        const [client] = await tx.query('select 1 from clients where workspace_id = $1 and id = $2', [ctx.workspaceId, input.signIn.registrationClientId]);
+        if (!client) {
+          throw new AppError('validation_failed', { fields: [{ field: 'signIn.registrationClientId', message: 'No such client' }] });
+        }
+      }
+      if (signIn.length) {
+        const sets = signIn.map(([key], i) => `${signInColumns[key]} = $${i + 2}`);
+        await tx.query(`update workspaces set ${sets.join(', ')} where id = $1`, [ctx.workspaceId, ...signIn.map(([, v]) => v)]);
+      }
       await record({ type: 'workspace.settings_changed', payload: input });
     });
     return present(await workspaceById(ctx.db, ctx.workspaceId));

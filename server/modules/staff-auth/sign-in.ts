@@ -11,7 +11,7 @@ export async function signInStaff(
   config: Config,
   input: { email: string; password: string },
   meta: SignInMeta,
-): Promise<{ token: string }> {
+) {
   const staff = await first<{ id: string; workspace_id: string; password_hash: string | null; status: string }>(
     deps.db,
     'select id, workspace_id, password_hash, status from staff where email = $1',

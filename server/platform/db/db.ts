@@ -9,6 +9,8 @@ export type Sql = {
   query<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<T[]>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(text: string): Promise<void>;
+  /** Driver-level access for libraries (pg-boss): a statement or script, `{ rows }` of the last. */
+  raw(text: string, params?: readonly unknown[]): Promise<{ rows: unknown[] }>;
 };
 
 export type Db = Sql & {
@@ -23,17 +25,21 @@ export async function openPglite(dataDir?: string): Promise<Db> {
   const lite = await PGlite.create(dataDir ? `file://${dataDir}` : 'memory://', {
     extensions: { pg_trgm, citext },
   });
-  const run = async <T>(q: Pick<PGlite, 'query'>, text: string, params?: readonly unknown[]) =>
+  type Q = Pick<PGlite, 'query' | 'exec'>;
+  const run = async <T>(q: Q, text: string, params?: readonly unknown[]) =>
     (await q.query<T>(text, params as unknown[] | undefined)).rows;
+  const raw = async (q: Q, text: string, params?: readonly unknown[]) =>
+    params?.length ? run(q, text, params).then((rows) => ({ rows })) : ((await q.exec(text)).at(-1) ?? { rows: [] });
+  const sql = (q: Q): Sql => ({
+    query: (text, params) => run(q, text, params),
+    exec: async (text) => void (await q.exec(text)),
+    raw: (text, params) => raw(q, text, params),
+  });
   return {
     kind: 'pglite',
-    query: (text, params) => run(lite, text, params),
-    exec: async (text) => void (await lite.exec(text)),
+    ...sql(lite),
     // PGlite has one connection; its transaction() holds it exclusively until the end.
-    tx: (fn) =>
-      lite.transaction((t) =>
-        fn({ query: (text, params) => run(t, text, params), exec: async (text) => void (await t.exec(text)) }),
-      ),
+    tx: (fn) => lite.transaction((t) => fn(sql(t))),
     close: () => lite.close(),
   };
 }
@@ -43,20 +49,26 @@ export async function openPostgres(url: string, max = 10): Promise<Db> {
   const pool = new pg.Pool({ connectionString: url, max });
   // Fail at boot, with the driver's message, if the server cannot be reached.
   await pool.query('select 1');
-  const run = async <T>(c: pg.Pool | pg.PoolClient, text: string, params?: readonly unknown[]) =>
+  type C = pg.Pool | pg.PoolClient;
+  const run = async <T>(c: C, text: string, params?: readonly unknown[]) =>
     (await c.query(text, params as unknown[] | undefined)).rows as T[];
+  const sql = (c: C): Sql => ({
+    query: (text, params) => run(c, text, params),
+    exec: async (text) => void (await c.query(text)),
+    async raw(text, params) {
+      // A script answers with one result per statement; libraries want the last.
+      const r = (await c.query(text, params as unknown[] | undefined)) as pg.QueryResult | pg.QueryResult[];
+      return Array.isArray(r) ? (r.at(-1) ?? { rows: [] }) : r;
+    },
+  });
   return {
     kind: 'postgres',
-    query: (text, params) => run(pool, text, params),
-    exec: async (text) => void (await pool.query(text)),
+    ...sql(pool),
     async tx(fn) {
       const client = await pool.connect();
       try {
         await client.query('begin');
-        const result = await fn({
-          query: (text, params) => run(client, text, params),
-          exec: async (text) => void (await client.query(text)),
-        });
+        const result = await fn(sql(client));
         await client.query('commit');
         return result;
       } catch (err) {

@@ -17,3 +17,10 @@ export const notBuiltPage = () =>
 
 /** These pages have only an inline style: nothing else may load. */
 export const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
+
+export const linkExpiredPage = () =>
+  page(
+    'Link not valid',
+    'This link is no longer valid',
+    'It may have expired or been replaced by a newer one. Use the newest email you received, or reply to it and ask for a new link.',
+  );

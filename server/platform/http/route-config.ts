@@ -3,8 +3,11 @@ import { AppError } from '../errors.ts';
 
 /** Which app a route belongs to. The tenant is derived from the surface, never from input. */
 export type RouteSurface = 'public' | 'portal' | 'staff';
-/** Who may call a route: anyone, a signed-in contact, any staff member, or a staff admin. */
-export type RouteAccess = 'anyone' | 'contact' | 'staff' | 'admin';
+/**
+ * Who may call a route: anyone, a signed-in contact, any staff member, a staff admin; the
+ * `…-mfa` levels also admit a session still waiting for its second factor (the MFA routes).
+ */
+export type RouteAccess = 'anyone' | 'contact' | 'contact-mfa' | 'staff' | 'staff-mfa' | 'admin';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -17,8 +20,7 @@ declare module 'fastify' {
 export const declare = <E extends object = object>(surface: RouteSurface, access: RouteAccess, extra?: E) =>
   ({ config: { surface, access, ...extra } }) as const;
 
-/** Per-IP limit for credential endpoints (sign-in and friends). */
-export const credentialRateLimit = { rateLimit: { max: 10, timeWindow: '1 minute' } };
+
 
 /** Parses input with a zod schema; any problem becomes a 400 listing each offending field. */
 export function parse<T>(schema: ZodType<T>, input: unknown): T {

@@ -47,8 +47,8 @@ export function portalSurface(app: FastifyInstance, deps: Deps) {
     const session = token ? await findPortalSession(deps.db, workspace.id, token) : undefined;
     request.portal = { workspace, session };
     const access = request.routeOptions.config.access;
-    if (access === 'contact') {
-      if (!session) throw new AppError('unauthenticated');
+    if (access === 'contact' || access === 'contact-mfa') {
+      if (!session || (access === 'contact' && session.stage !== 'active')) throw new AppError('unauthenticated');
       checkCsrf(request, session.csrfToken);
     } else if (access !== 'anyone') {
       throw new AppError('not_found'); // staff-only access has no meaning on the portal
@@ -64,8 +64,8 @@ export function staffSurface(app: FastifyInstance, deps: Deps) {
     const session = token ? await findStaffSession(deps.db, token) : undefined;
     request.staff = session ?? null;
     const access = request.routeOptions.config.access;
-    if (access === 'staff' || access === 'admin') {
-      if (!session) throw new AppError('unauthenticated');
+    if (access === 'staff' || access === 'admin' || access === 'staff-mfa') {
+      if (!session || (access !== 'staff-mfa' && session.stage !== 'active')) throw new AppError('unauthenticated');
       checkCsrf(request, session.csrfToken);
       if (access === 'admin' && session.actor.role !== 'admin') throw new AppError('forbidden');
     } else if (access !== 'anyone') {
@@ -74,7 +74,7 @@ export function staffSurface(app: FastifyInstance, deps: Deps) {
   });
 }
 
-/** The context of a signed-in contact on a route declared `contact`. */
+/** The context of a signed-in contact on a route declared `contact` (or `contact-mfa`). */
 export function portalCtx(deps: Deps, request: FastifyRequest): PortalCtx {
   const session = request.portal?.session;
   if (!session) throw new AppError('unauthenticated');
@@ -90,4 +90,26 @@ export function staffCtx(deps: Deps, request: FastifyRequest): StaffCtx {
 
 export function noStore(reply: FastifyReply) {
   reply.header('cache-control', 'no-store');
+}
+
+/** Where a surface keeps its session cookie: the portal per workspace path, the staff app at /staff. */
+export function sessionCookie(surface: 'portal' | 'staff', slug: string) {
+  return surface === 'portal' ? { name: PORTAL_COOKIE, path: portalBase(slug) } : { name: STAFF_COOKIE, path: '/staff' };
+}
+
+export function setSessionCookie(reply: FastifyReply, config: Config, surface: 'portal' | 'staff', slug: string, token: string) {
+  const c = sessionCookie(surface, slug);
+  reply.setCookie(c.name, token, cookieOptions(config, c.path, config.sessionTtlHours * 3600));
+}
+
+/**
+ * Where to go after signing in: only a same-origin path inside this surface. Anything that a
+ * browser could read as another origin (`//evil`, `/\evil`, `https:evil`, control
+ * characters) falls back to the surface's home.
+ */
+export function safeNext(home: string, next: unknown): string {
+  if (typeof next !== 'string' || next.length > 500) return home;
+  if (!next.startsWith('/') || next.startsWith('//') || /[\\\s\u0000-\u001f]/.test(next)) return home;
+  if (next !== home && !next.startsWith(`${home}/`) && !next.startsWith(`${home}?`)) return home;
+  return next;
 }

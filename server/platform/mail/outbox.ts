@@ -1,0 +1,83 @@
+/**
+ * The mail outbox. `queueMail` writes the message and its delivery job in the caller's
+ * transaction: if the change rolls back, no mail; if it commits, the mail will go out even
+ * if the process dies right after. `deliverMail` is the job: it sends by SMTP (or, with no
+ * SMTP configured, keeps the message for the Mailbox page), retrying with backoff.
+ */
+import type { Db, Sql } from '../db/db.ts';
+import { first } from '../db/db.ts';
+import type { Jobs } from '../jobs.ts';
+import type { Transport } from './transport.ts';
+
+/** Attempts before a message is marked failed (pg-boss retries with exponential backoff). */
+export const MAX_ATTEMPTS = 6;
+export const RETRY = { retryLimit: MAX_ATTEMPTS - 1, retryDelay: 5, retryBackoff: true };
+
+export type NewMail = {
+  workspaceId: string;
+  template: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  contactId?: string | null;
+  ticketId?: string | null;
+};
+
+export async function queueMail(tx: Sql, jobs: Jobs, mail: NewMail): Promise<string> {
+  const [row] = await tx.query<{ id: string }>(
+    `insert into outbox_mail (workspace_id, template, to_address, subject, text_body, html_body, contact_id, ticket_id)
+     values ($1, $2, $3, $4, $5, $6, $7, $8) returning id`,
+    [mail.workspaceId, mail.template, mail.to, mail.subject, mail.text, mail.html, mail.contactId ?? null, mail.ticketId ?? null],
+  );
+  await jobs.send(tx, 'mail.deliver', { id: row!.id }, RETRY);
+  return row!.id;
+}
+
+type OutboxRow = { id: string; status: string; attempts: number; to_address: string; subject: string; text_body: string; html_body: string };
+
+/**
+ * Delivers one queued message. Throws on a failed attempt so the queue retries; after the
+ * last attempt the message is marked failed (an admin can resend it).
+ */
+export async function deliverMail(db: Db, transport: Transport, from: string, id: string): Promise<void> {
+  const mail = await first<OutboxRow>(
+    db,
+    'select id, status, attempts, to_address, subject, text_body, html_body from outbox_mail where id = $1',
+    [id],
+  );
+  if (!mail || mail.status !== 'queued') return; // already delivered, or gone
+  if (!transport.sends) {
+    await db.query(`update outbox_mail set status = 'stored', delivered_at = now() where id = $1 and status = 'queued'`, [id]);
+    return;
+  }
+  try {
+    await transport.send({ from, to: mail.to_address, subject: mail.subject, text: mail.text_body, html: mail.html_body });
+    await db.query(
+      `update outbox_mail set status = 'sent', attempts = attempts + 1, delivered_at = now(), last_error = null
+        where id = $1 and status = 'queued'`,
+      [id],
+    );
+  } catch (err) {
+    const message = (err as Error).message.slice(0, 500);
+    const [row] = await db.query<{ status: string }>(
+      `update outbox_mail set attempts = attempts + 1, last_error = $2,
+              status = case when attempts + 1 >= $3 then 'failed' else status end
+        where id = $1 returning status`,
+      [id, message, MAX_ATTEMPTS],
+    );
+    if (row?.status !== 'failed') throw err;
+  }
+}
+
+/** Puts a failed (or stored) message back in the queue, as if new. */
+export async function requeueMail(tx: Sql, jobs: Jobs, workspaceId: string, id: string): Promise<boolean> {
+  const [row] = await tx.query<{ id: string }>(
+    `update outbox_mail set status = 'queued', attempts = 0, last_error = null
+      where workspace_id = $1 and id = $2 and status in ('failed', 'stored', 'sent') returning id`,
+    [workspaceId, id],
+  );
+  if (!row) return false;
+  await jobs.send(tx, 'mail.deliver', { id }, RETRY);
+  return true;
+}
