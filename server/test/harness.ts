@@ -27,18 +27,20 @@ export async function openTestDb(): Promise<Db> {
   return db;
 }
 
-export type TestEnv = { app: App; db: Db; config: Config; close: () => Promise<void> };
+export type TestEnv = { app: App; db: Db; config: Config; jobPrefix: string; close: () => Promise<void> };
 
 export async function startTestApp(overrides: Record<string, string> = {}): Promise<TestEnv> {
   const db = await openTestDb();
   const config = testConfig(overrides);
   // Fast polling and a queue prefix of its own: jobs created here are run by this app only.
-  const app = await buildApp({ config, db, jobPrefix: `t${randomBytes(4).toString('hex')}.`, jobPollingSeconds: 0.5 });
+  const jobPrefix = `t${randomBytes(4).toString('hex')}.`;
+  const app = await buildApp({ config, db, jobPrefix, jobPollingSeconds: 0.5 });
   await app.ready();
   return {
     app,
     db,
     config,
+    jobPrefix,
     close: async () => {
       await app.close();
       await db.close();
@@ -174,4 +176,18 @@ export async function portalTicket(s: Session, subject = `Ticket ${uid()}`, extr
   const res = await s.post('/tickets', { subject, description: `About: ${subject}`, priority: 'normal', ...extra });
   if (res.statusCode !== 201) throw new Error(`create failed: ${res.statusCode} ${res.body}`);
   return res.json().number as number;
+}
+
+/** Waits until the app's job queue is idle (every job done or failed for good). */
+export async function waitForJobs(env: TestEnv, timeoutMs = 20_000): Promise<void> {
+  const t0 = Date.now();
+  while (Date.now() - t0 < timeoutMs) {
+    const [row] = await env.db.query<{ n: number }>(
+      `select count(*)::int as n from pgboss.job where name like $1 and state in ('created', 'active', 'retry')`,
+      [`${env.jobPrefix}%`],
+    );
+    if ((row?.n ?? 0) === 0) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('jobs still pending');
 }

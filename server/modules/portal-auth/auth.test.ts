@@ -121,12 +121,12 @@ describe('portal sign-in and sessions', () => {
     ]);
   });
 
-  it('rate limits sign-in attempts per address', async () => {
+  it('rate limits sign-in attempts per address of the caller, across accounts', async () => {
     const ws = await createWorkspace(env.db);
     const ip = randomLoopback();
     const codes: number[] = [];
     for (let i = 0; i < 11; i++) {
-      codes.push((await signIn(ws.slug, { email: 'x@y.test', password: 'nope' }, {}, ip)).statusCode);
+      codes.push((await signIn(ws.slug, { email: `x${i}@y.test`, password: 'nope' }, {}, ip)).statusCode);
     }
     expect(codes.slice(0, 10).every((c) => c === 401)).toBe(true);
     const limited = await signIn(ws.slug, { email: ws.clients[0].manager.email, password: TEST_PASSWORD }, {}, ip);

@@ -4,6 +4,7 @@
  * snapshot, and each data route carries its cross-tenant check.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueToken } from '../auth/auth-tokens.ts';
 import {
   createWorkspace,
   portalTicket,
@@ -25,13 +26,16 @@ let foreignStaff: Session;
 let foreignContact: Session;
 let otherClientContact: Session;
 let colleague: Session;
+let owner: Session;
+let linkId: string;
+let mailId: string;
 
 beforeAll(async () => {
   env = await startTestApp();
   a = await createWorkspace(env.db);
   b = await createWorkspace(env.db);
   secret = `SECRET-${Math.random().toString(36).slice(2)}`;
-  const owner = await signInPortal(env.app, a.slug, a.clients[0].members[0].email);
+  owner = await signInPortal(env.app, a.slug, a.clients[0].members[0].email);
   await portalTicket(owner, 'warm-up one');
   await portalTicket(owner, 'warm-up two');
   ticketA = await portalTicket(owner, `Ticket with ${secret}`);
@@ -41,6 +45,9 @@ beforeAll(async () => {
   foreignContact = await signInPortal(env.app, b.slug, b.clients[0].manager.email);
   otherClientContact = await signInPortal(env.app, a.slug, a.clients[1].manager.email);
   colleague = await signInPortal(env.app, a.slug, a.clients[0].members[1].email);
+  const agentA = await signInStaff(env.app, a.agent.email);
+  linkId = (await agentA.post(`/tickets/${ticketA}/portal-links`)).json().items[0].id;
+  [{ id: mailId }] = (await env.db.query<{ id: string }>('select id from outbox_mail where workspace_id = $1 limit 1', [a.id])) as [{ id: string }];
 });
 afterAll(() => env.close());
 
@@ -59,6 +66,19 @@ const expectAbsent = async (res: Promise<{ statusCode: number; body: string }>) 
   expect(r.body).not.toContain(a.slug);
 };
 const portalSessions = () => [foreignContact, otherClientContact, colleague];
+
+/** A link issued in workspace A is worthless on B's portal, and for another purpose. */
+async function expectForeignLink(purpose: 'magic_link' | 'verify_email' | 'password_reset' | 'invitation', path: string) {
+  const { token } = await env.db.tx((tx) =>
+    issueToken(tx, { workspaceId: a.id, purpose, contactId: a.clients[0].members[0].id, ttlSeconds: 600 }),
+  );
+  const body = { token, password: 'a long enough password' };
+  const onB = await env.app.inject({ method: 'POST', url: `/portal/${b.slug}/api/auth/${path}`, payload: body });
+  expect(onB.json().error.code).toBe('invalid_link');
+  const other = path === 'verify-email' ? 'magic-link/redeem' : 'verify-email';
+  const wrongPurpose = await env.app.inject({ method: 'POST', url: `/portal/${a.slug}/api/auth/${other}`, payload: body });
+  expect(wrongPurpose.statusCode).toBe(400);
+}
 
 /** Every declared route: expected access, and its cross-tenant check. */
 const routes: Record<string, { access: string; check: Check }> = {
@@ -79,7 +99,7 @@ const routes: Record<string, { access: string; check: Check }> = {
   },
   'POST /portal/:slug/api/auth/sign-in': { access: 'anyone', check: { none: 'covered by auth.test.ts (foreign email = same 401)' } },
   'POST /portal/:slug/api/auth/sign-out': {
-    access: 'contact',
+    access: 'contact-mfa',
     check: async () => {
       const res = await env.app.inject({
         method: 'POST',
@@ -130,7 +150,95 @@ const routes: Record<string, { access: string; check: Check }> = {
     },
   },
 
+  'GET /portal/access/:token': { access: 'anyone', check: { none: 'workspace comes from the token: portal-links.test.ts' } },
+  'POST /portal/:slug/api/auth/mfa': { access: 'contact-mfa', check: { none: "acts on the caller's own session" } },
+  'GET /portal/:slug/api/account/mfa': { access: 'contact-mfa', check: { none: "the caller's own factor" } },
+  'POST /portal/:slug/api/account/mfa/setup': { access: 'contact-mfa', check: { none: "the caller's own factor" } },
+  'POST /portal/:slug/api/account/mfa/confirm': { access: 'contact-mfa', check: { none: "the caller's own factor" } },
+  'POST /portal/:slug/api/account/mfa/disable': { access: 'contact', check: { none: "the caller's own factor" } },
+  'POST /portal/:slug/api/account/mfa/recovery-codes': { access: 'contact', check: { none: "the caller's own factor" } },
+  'POST /portal/:slug/api/auth/magic-link': { access: 'anyone', check: { none: 'links.test.ts: same answer for every address' } },
+  'POST /portal/:slug/api/auth/forgot-password': { access: 'anyone', check: { none: 'links.test.ts: same answer for every address' } },
+  'POST /portal/:slug/api/auth/register': { access: 'anyone', check: { none: 'links.test.ts: same answer for every address' } },
+  'POST /portal/:slug/api/auth/magic-link/redeem': { access: 'anyone', check: async () => expectForeignLink('magic_link', 'magic-link/redeem') },
+  'POST /portal/:slug/api/auth/verify-email': { access: 'anyone', check: async () => expectForeignLink('verify_email', 'verify-email') },
+  'POST /portal/:slug/api/auth/reset-password': { access: 'anyone', check: async () => expectForeignLink('password_reset', 'reset-password') },
+  'POST /portal/:slug/api/auth/accept-invitation': { access: 'anyone', check: async () => expectForeignLink('invitation', 'accept-invitation') },
+  'GET /portal/:slug/api/account/sessions': {
+    access: 'contact',
+    check: async () => {
+      const ownerSession = owner.cookie;
+      for (const s of portalSessions()) {
+        const res = await s.get('/account/sessions');
+        expect(res.json().items.every((i: { current: boolean }) => typeof i.current === 'boolean')).toBe(true);
+        expect(res.body).not.toContain(ownerSession.slice(4));
+      }
+      const ids = (await owner.get('/account/sessions')).json().items.map((i: { id: string }) => i.id);
+      for (const s of portalSessions()) {
+        const theirs = (await s.get('/account/sessions')).json().items.map((i: { id: string }) => i.id);
+        expect(theirs.filter((id: string) => ids.includes(id))).toEqual([]);
+      }
+    },
+  },
+  'POST /portal/:slug/api/account/sessions/:id/revoke': {
+    access: 'contact',
+    check: async () => {
+      const [mine] = (await owner.get('/account/sessions')).json().items;
+      for (const s of portalSessions()) await expect404(s.post(`/account/sessions/${mine.id}/revoke`));
+      expect((await owner.get('/tickets')).statusCode).toBe(200);
+    },
+  },
+  'POST /portal/:slug/api/account/sessions/revoke-others': { access: 'contact', check: { none: "the caller's own sessions" } },
+  'POST /portal/:slug/api/account/password': { access: 'contact', check: { none: "the caller's own password" } },
+  'POST /portal/:slug/api/contacts/invitations': {
+    access: 'contact',
+    check: async () => {
+      // A manager of another client names a contact of client 0: the same answer, nothing happens.
+      const res = await otherClientContact.post('/contacts/invitations', { name: 'x', email: a.clients[0].members[0].email });
+      expect(res.statusCode).toBe(202);
+      const rows = await env.db.query('select 1 from auth_tokens where created_by_contact_id = $1', [a.clients[1].manager.id]);
+      expect(rows).toEqual([]);
+    },
+  },
+
   'GET /staff': { access: 'anyone', check: { none: 'SPA shell' } },
+  'POST /staff/api/auth/mfa': { access: 'staff-mfa', check: { none: "acts on the caller's own session" } },
+  'GET /staff/api/account/mfa': { access: 'staff-mfa', check: { none: "the caller's own factor" } },
+  'POST /staff/api/account/mfa/setup': { access: 'staff-mfa', check: { none: "the caller's own factor" } },
+  'POST /staff/api/account/mfa/confirm': { access: 'staff-mfa', check: { none: "the caller's own factor" } },
+  'POST /staff/api/account/mfa/disable': { access: 'staff', check: { none: "the caller's own factor" } },
+  'POST /staff/api/account/mfa/recovery-codes': { access: 'staff', check: { none: "the caller's own factor" } },
+  'GET /staff/api/tickets/:number/portal-links': {
+    access: 'staff',
+    check: async () => expect404(foreignStaff.get(`/tickets/${ticketA}/portal-links`)),
+  },
+  'POST /staff/api/tickets/:number/portal-links': {
+    access: 'staff',
+    check: async () => expect404(foreignStaff.post(`/tickets/${ticketA}/portal-links`)),
+  },
+  'POST /staff/api/portal-links/:id/revoke': {
+    access: 'staff',
+    check: async () => {
+      await expect404(foreignStaff.post(`/portal-links/${linkId}/revoke`));
+      const [row] = await env.db.query<{ revoked_at: Date | null }>('select revoked_at from auth_tokens where id = $1', [linkId]);
+      expect(row!.revoked_at).toBeNull();
+    },
+  },
+  'GET /staff/api/mail': { access: 'admin', check: async () => expectAbsent(foreignStaff.get('/mail')) },
+  'GET /staff/api/mail/:id': { access: 'admin', check: async () => expect404(foreignStaff.get(`/mail/${mailId}`)) },
+  'POST /staff/api/mail/:id/resend': { access: 'admin', check: async () => expect404(foreignStaff.post(`/mail/${mailId}/resend`)) },
+  'PATCH /staff/api/clients/:id': {
+    access: 'admin',
+    check: async () => {
+      await expect404(foreignStaff.patch(`/clients/${a.clients[0].id}`, { name: 'Hijacked', emailDomains: ['evil.test'] }));
+      const [row] = await env.db.query<{ name: string }>('select name from clients where id = $1', [a.clients[0].id]);
+      expect(row!.name).toBe(a.clients[0].name);
+    },
+  },
+  'POST /staff/api/clients/:id/invitations': {
+    access: 'staff',
+    check: async () => expect404(foreignStaff.post(`/clients/${a.clients[0].id}/invitations`, { name: 'x', email: 'x@evil.test' })),
+  },
   'GET /staff/*': { access: 'anyone', check: { none: 'SPA shell' } },
   'GET /staff/api/*': { access: 'anyone', check: { none: 'unknown API path: 404' } },
   'GET /staff/api/bootstrap': {
@@ -138,7 +246,7 @@ const routes: Record<string, { access: string; check: Check }> = {
     check: async () => expectAbsent(foreignStaff.get('/bootstrap')),
   },
   'POST /staff/api/auth/sign-in': { access: 'anyone', check: { none: 'covered by auth tests' } },
-  'POST /staff/api/auth/sign-out': { access: 'staff', check: { none: 'acts on the caller own session only' } },
+  'POST /staff/api/auth/sign-out': { access: 'staff-mfa', check: { none: 'acts on the caller own session only' } },
   'GET /staff/api/tickets': {
     access: 'staff',
     check: async () => {
@@ -215,7 +323,8 @@ describe('route declarations', () => {
     const d = declared();
     expect([...d.keys()].sort()).toEqual(Object.keys(routes).sort());
     for (const [key, { access }] of Object.entries(routes)) {
-      const surface = key.split(' ')[1]!.startsWith('/portal') ? 'portal' : key.split(' ')[1]!.startsWith('/staff') ? 'staff' : 'public';
+      const path = key.split(' ')[1]!;
+      const surface = path.startsWith('/portal') ? 'portal' : path.startsWith('/staff') ? 'staff' : 'public';
       expect(d.get(key), key).toBe(`${surface}:${access}`);
     }
   });
@@ -233,7 +342,10 @@ describe('route declarations', () => {
       const [method, url] = key.split(' ') as ['GET' | 'POST' | 'PATCH' | 'PUT', string];
       const res = await env.app.inject({
         method,
-        url: url.replace(':slug', a.slug).replace(':number', String(ticketA)).replace(':id', a.clients[0].id),
+        url: url
+          .replace(':slug', a.slug)
+          .replace(':number', String(ticketA))
+          .replace(':id', a.clients[0].id),
         ...(method !== 'GET' ? { payload: {} } : {}),
       });
       expect(res.statusCode, key).toBe(401);
