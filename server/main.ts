@@ -41,6 +41,11 @@ console.log(`\nPortico is running on ${where} (ready in ${Date.now() - started} 
 if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`);
 console.log(`\n  Staff app:       ${config.publicUrl}/staff`);
 console.log(`  Customer portal: ${config.publicUrl}/portal/${DEMO_SLUG}`);
+console.log(
+  config.smtpUrl
+    ? `  Mail:            sent through ${new URL(config.smtpUrl).host}`
+    : `  Mail:            no SMTP_URL set, so mail is kept in the staff app: ${config.publicUrl}/staff/mailbox`,
+);
 if (demo) {
   console.log(`\nDemo data created. Every demo account's password is "${DEMO_PASSWORD}".`);
   for (const s of demo.staff) console.log(`  staff   ${s.role.padEnd(8)} ${s.email}`);

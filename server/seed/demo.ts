@@ -87,10 +87,11 @@ async function seed(tx: Sql, passwordHash: string): Promise<DemoSignIns> {
 
   const people: { clientId: string; contactIds: string[] }[] = [];
   for (const c of clients) {
-    const [client] = await tx.query<{ id: string }>('insert into clients (workspace_id, name) values ($1, $2) returning id', [
-      workspaceId,
-      c.name,
-    ]);
+    // The client's email domain lets its people register themselves (registration: known).
+    const [client] = await tx.query<{ id: string }>(
+      'insert into clients (workspace_id, name, email_domains) values ($1, $2, $3) returning id',
+      [workspaceId, c.name, [c.domain]],
+    );
     const contactIds: string[] = [];
     for (const [name, local, role] of c.contacts) {
       const email = `${local}@${c.domain}`;
