@@ -38,6 +38,20 @@ describe('portal sign-in and sessions', () => {
     expect(unknown.json().error.code).toBe('invalid_credentials');
   });
 
+  it('redirects after sign-in only to a path inside this portal', async () => {
+    const ws = await createWorkspace(env.db);
+    const email = ws.clients[0].manager.email;
+    for (const [next, expected] of [
+      [`/portal/${ws.slug}/tickets/3`, `/portal/${ws.slug}/tickets/3`],
+      ['//evil.com', `/portal/${ws.slug}`],
+      ['/\\evil.com', `/portal/${ws.slug}`],
+      ['https:evil.com', `/portal/${ws.slug}`],
+    ]) {
+      const res = await signIn(ws.slug, { email, password: TEST_PASSWORD, next });
+      expect(res.json()).toEqual({ ok: true, stage: 'active', next: expected });
+    }
+  });
+
   it('matches email case-insensitively and stores passwords as Argon2id', async () => {
     const ws = await createWorkspace(env.db);
     const res = await signIn(ws.slug, { email: ws.clients[0].manager.email.toUpperCase(), password: TEST_PASSWORD });
