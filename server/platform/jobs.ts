@@ -15,6 +15,9 @@ type Adapter = { executeSql: (text: string, values?: unknown[]) => Promise<{ row
 /** pg-boss speaks to our `Sql` (a transaction, or the database), on either driver. */
 const adapterFor = (sql: Sql): Adapter => ({ executeSql: (text, values) => sql.raw(text, values) });
 
+/** Serialises queue creation across processes: pg-boss 10 attaches partitions without a lock. */
+const QUEUE_DDL_LOCK = 7262002;
+
 export class Jobs {
   readonly #boss: PgBoss;
   readonly #prefix: string;
@@ -25,9 +28,15 @@ export class Jobs {
    * `prefix` namespaces the queues: tests that share one PostgreSQL give each app its own,
    * so one test's worker never takes another's job.
    */
+  readonly #db: Db;
+  /** While queues are created, pg-boss's statements run in the transaction holding the lock. */
+  #ddl: Sql | undefined;
+
   constructor(db: Db, opts: { prefix?: string; pollingSeconds?: number } = {}) {
+    this.#db = db;
     this.#prefix = opts.prefix ?? '';
-    this.#boss = new PgBoss({ db: adapterFor(db), schedule: false, supervise: true, migrate: true } as PgBoss.ConstructorOptions);
+    const adapter: Adapter = { executeSql: (text, values) => (this.#ddl ?? db).raw(text, values) };
+    this.#boss = new PgBoss({ db: adapter, schedule: false, supervise: true, migrate: true } as PgBoss.ConstructorOptions);
     this.pollingSeconds = opts.pollingSeconds ?? 1;
   }
 
@@ -45,8 +54,18 @@ export class Jobs {
   async start(onError: (err: unknown) => void) {
     this.#boss.on('error', onError);
     await this.#boss.start();
+    await this.#db.tx(async (tx) => {
+      await tx.query('select pg_advisory_xact_lock($1)', [QUEUE_DDL_LOCK]);
+      this.#ddl = tx;
+      try {
+        for (const { name } of this.#workers) {
+          if (!(await this.#boss.getQueue(this.#queue(name)))) await this.#boss.createQueue(this.#queue(name));
+        }
+      } finally {
+        this.#ddl = undefined;
+      }
+    });
     for (const { name, handler } of this.#workers) {
-      await this.#boss.createQueue(this.#queue(name));
       await this.#boss.work<Record<string, unknown>>(
         this.#queue(name),
         { pollingIntervalSeconds: this.pollingSeconds, batchSize: 5 },

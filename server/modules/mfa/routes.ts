@@ -62,9 +62,10 @@ export async function mfaRoutes(app: FastifyInstance, { deps, surface }: { deps:
     return surface === 'portal' ? ws.mfa_required_contacts : ws.mfa_required_staff;
   };
 
-  /** Recent sign-in, the password, or a current code. */
+  /** Recent sign-in, the password, or a current code (guesses count against the MFA limit). */
   async function reauthenticated(tx: Sql, session: PortalSession | StaffSession, subject: MfaSubject, input: { password?: string | undefined; code?: string | undefined }) {
     if (session.stage === 'mfa' || Date.now() - session.authenticatedAt.getTime() < RECENT_AUTH_MS) return true;
+    if (input.code || input.password) await enforce(deps.db, [{ key: `reauth:${subject.id}`, max: 8, windowSeconds: 60 }]);
     if (input.code && (await verifySecondFactor(tx, subject, input.code))) return true;
     if (input.password) {
       const row = await first<{ hash: string | null }>(
@@ -93,9 +94,18 @@ export async function mfaRoutes(app: FastifyInstance, { deps, surface }: { deps:
     return { ...(await mfaStatus(deps.db, subject)), required: await required(subject.workspaceId) };
   });
 
+  /**
+   * While the second factor is due, setting one up is allowed only to someone who has none
+   * (the workspace requires it); an enrolled person must enter their code, not replace it.
+   */
+  async function assertMayEnrol(session: PortalSession | StaffSession, subject: MfaSubject) {
+    if (session.stage === 'mfa' && (await mfaStatus(deps.db, subject)).enabled) throw new AppError('forbidden');
+  }
+
   app.post('/account/mfa/setup', declare(surface, pending), async (request) => {
     const { session, subject, ctx } = current(request);
     const input = parse(reauthBody, request.body);
+    await assertMayEnrol(session, subject);
     if (!(await deps.db.tx((tx) => reauthenticated(tx, session, subject, input)))) throw new AppError('reauth_required');
     const ws = await workspaceById(deps.db, subject.workspaceId);
     return beginEnrolment(deps.db, subject, ws.name, ctx.actor.email);
@@ -105,6 +115,7 @@ export async function mfaRoutes(app: FastifyInstance, { deps, surface }: { deps:
     const { session, subject, ctx } = current(request);
     const { code } = parse(mfaCodeBody, request.body);
     await enforce(deps.db, [{ key: `mfa:${subject.id}`, max: 5, windowSeconds: 60 }]);
+    await assertMayEnrol(session, subject);
     const codes = await mutate(ctx, async (tx, record) => {
       const recoveryCodes = await confirmEnrolment(tx, subject, code);
       if (recoveryCodes) await record({ type: 'auth.mfa_enabled', payload: { kind: subject.kind } });
