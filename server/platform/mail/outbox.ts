@@ -53,10 +53,13 @@ export async function deliverMail(db: Db, transport: Transport, from: string, id
   }
   try {
     await transport.send({ from, to: mail.to_address, subject: mail.subject, text: mail.text_body, html: mail.html_body });
+    // Once delivered, the stored copy loses its sign-in tokens: reading the database (or the
+    // Mailbox page) must not let anyone open someone else's session.
     await db.query(
-      `update outbox_mail set status = 'sent', attempts = attempts + 1, delivered_at = now(), last_error = null
+      `update outbox_mail set status = 'sent', attempts = attempts + 1, delivered_at = now(), last_error = null,
+              text_body = $2, html_body = $3
         where id = $1 and status = 'queued'`,
-      [id],
+      [id, redactTokens(mail.text_body), redactTokens(mail.html_body)],
     );
   } catch (err) {
     const message = (err as Error).message.slice(0, 500);
@@ -70,11 +73,14 @@ export async function deliverMail(db: Db, transport: Transport, from: string, id
   }
 }
 
-/** Puts a failed (or stored) message back in the queue, as if new. */
+/** Link tokens are 64 URL-safe characters at the end of a path. */
+export const redactTokens = (body: string) => body.replace(/\/[A-Za-z0-9_-]{64}(?![A-Za-z0-9_-])/g, '/[link removed after delivery]');
+
+/** Puts a failed or kept message back in the queue, as if new (a sent one has lost its links). */
 export async function requeueMail(tx: Sql, jobs: Jobs, workspaceId: string, id: string): Promise<boolean> {
   const [row] = await tx.query<{ id: string }>(
     `update outbox_mail set status = 'queued', attempts = 0, last_error = null
-      where workspace_id = $1 and id = $2 and status in ('failed', 'stored', 'sent') returning id`,
+      where workspace_id = $1 and id = $2 and status in ('failed', 'stored') returning id`,
     [workspaceId, id],
   );
   if (!row) return false;
