@@ -12,7 +12,6 @@ export const createContactBody = z.object({
   password: z.string().min(MIN_PASSWORD_LENGTH, `At least ${MIN_PASSWORD_LENGTH} characters`).max(1024),
 });
 
-export const idParam = z.object({ id: z.uuid() });
 
 export const updateSettingsBody = z
   .object({
@@ -30,7 +29,8 @@ export type ContactSummary = {
   name: string;
   email: string;
   role: 'member' | 'manager';
-  status: 'active' | 'disabled';
+  /** `invited`: asked to join, has not chosen a password yet. */
+  status: 'active' | 'invited' | 'disabled';
 };
 export type ClientDetail = { id: string; name: string; emailDomains: string[]; contacts: ContactSummary[] };
 export type WorkspaceSettings = {

@@ -30,7 +30,9 @@ export async function findClient(db: Sql, workspaceId: string, id: string) {
 
 export function listContacts(db: Sql, workspaceId: string, clientId: string) {
   return db.query<ContactSummary>(
-    `select id, name, email::text as email, role, status from contacts
+    `select id, name, email::text as email, role,
+            case when status = 'active' and password_hash is null and email_verified_at is null then 'invited' else status end as status
+       from contacts
       where workspace_id = $1 and client_id = $2 order by name`,
     [workspaceId, clientId],
   );

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { createClientBody, createContactBody, idParam, type ClientDetail } from '../../../contracts/directory.ts';
+import { createClientBody, createContactBody, type ClientDetail } from '../../../contracts/directory.ts';
 import { inviteBody, updateClientBody } from '../../../contracts/auth.ts';
 import { mutate } from '../../platform/events.ts';
 import { inviteContact } from '../invitations/invite-contact.ts';
 import type { Deps } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
-import { declare, parse } from '../../platform/http/route-config.ts';
+import { declare, idParam, parse } from '../../platform/http/route-config.ts';
 import { noStore, staffCtx } from '../../platform/http/surfaces.ts';
 import { createClient } from './create-client.ts';
 import { createContact } from './create-contact.ts';
@@ -34,7 +34,7 @@ export async function directoryRoutes(app: FastifyInstance, { deps }: { deps: De
 
   app.get('/clients/:id', declare('staff', 'staff'), async (request): Promise<ClientDetail> => {
     const ctx = staffCtx(deps, request);
-    const { id } = parse(idParam, request.params);
+    const id = idParam(request.params);
     const client = await findClient(ctx.db, ctx.workspaceId, id);
     if (!client) throw new AppError('not_found');
     return { ...client, contacts: await listContacts(ctx.db, ctx.workspaceId, id) };
@@ -42,7 +42,7 @@ export async function directoryRoutes(app: FastifyInstance, { deps }: { deps: De
 
   app.patch('/clients/:id', declare('staff', 'admin'), async (request): Promise<ClientDetail> => {
     const ctx = staffCtx(deps, request);
-    const { id } = parse(idParam, request.params);
+    const id = idParam(request.params);
     const input = parse(updateClientBody, request.body);
     await mutate(ctx, async (tx, record) => {
       const rows = await tx.query(
@@ -59,7 +59,7 @@ export async function directoryRoutes(app: FastifyInstance, { deps }: { deps: De
 
   app.post('/clients/:id/invitations', declare('staff', 'staff'), async (request, reply) => {
     const ctx = staffCtx(deps, request);
-    const { id } = parse(idParam, request.params);
+    const id = idParam(request.params);
     const { contactId } = await inviteContact(ctx, id, parse(inviteBody, request.body));
     reply.code(201);
     return { ok: true, contactId };
@@ -67,7 +67,7 @@ export async function directoryRoutes(app: FastifyInstance, { deps }: { deps: De
 
   app.post('/clients/:id/contacts', declare('staff', 'staff'), async (request, reply) => {
     const ctx = staffCtx(deps, request);
-    const { id } = parse(idParam, request.params);
+    const id = idParam(request.params);
     const created = await createContact(ctx, id, parse(createContactBody, request.body));
     reply.code(201);
     return created;

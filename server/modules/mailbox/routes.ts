@@ -7,7 +7,7 @@ import type { Deps } from '../../platform/context.ts';
 import { first } from '../../platform/db/db.ts';
 import { AppError } from '../../platform/errors.ts';
 import { mutate } from '../../platform/events.ts';
-import { declare, parse } from '../../platform/http/route-config.ts';
+import { declare, idParam, parse } from '../../platform/http/route-config.ts';
 import { noStore, staffCtx } from '../../platform/http/surfaces.ts';
 import { requeueMail } from '../../platform/mail/outbox.ts';
 
@@ -42,7 +42,6 @@ const listQuery = z.object({
   status: z.enum(['queued', 'sent', 'stored', 'failed']).optional(),
   page: z.coerce.number().int().min(1).max(100000).default(1),
 });
-const idParam = z.object({ id: z.uuid() });
 
 /** The admins' view of outgoing mail (and, without SMTP, the place mail is kept), under `/staff/api`. */
 export async function mailboxRoutes(app: FastifyInstance, { deps }: { deps: Deps }) {
@@ -76,12 +75,12 @@ export async function mailboxRoutes(app: FastifyInstance, { deps }: { deps: Deps
 
   app.get('/mail/:id', declare('staff', 'admin'), async (request) => {
     const ctx = staffCtx(deps, request);
-    return detail(ctx.workspaceId, parse(idParam, request.params).id);
+    return detail(ctx.workspaceId, idParam(request.params));
   });
 
   app.post('/mail/:id/resend', declare('staff', 'admin'), async (request) => {
     const ctx = staffCtx(deps, request);
-    const { id } = parse(idParam, request.params);
+    const id = idParam(request.params);
     await mutate(ctx, async (tx, record) => {
       if (!(await requeueMail(tx, ctx.jobs, ctx.workspaceId, id))) throw new AppError('not_found');
       await record({ type: 'mail.resent', payload: { mailId: id } });

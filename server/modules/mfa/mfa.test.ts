@@ -417,3 +417,21 @@ describe('staff MFA', () => {
     expect((await signIn(portal(ws.slug), ws.clients[0].manager.email)).result.stage).toBe('active');
   });
 });
+
+describe('credentials given to prove it is you', () => {
+  it('are checked even right after signing in: a wrong password or code is refused, not ignored', async () => {
+    const ws = await createWorkspace(env.db);
+    const { s } = await signIn(portal(ws.slug), ws.clients[0].manager.email);
+    const { auth } = await enrol(s);
+    for (const body of [{ password: 'not my password' }, { code: await auth.wrong() }]) {
+      for (const path of ['/account/mfa/recovery-codes', '/account/mfa/disable']) {
+        const res = await s.post(path, body);
+        expect(res.statusCode, `${path} ${JSON.stringify(body)}`).toBe(401);
+        expect(res.json().error.code).toBe('reauth_required');
+      }
+    }
+    expect((await s.get('/account/mfa')).json()).toMatchObject({ enabled: true, recoveryCodesLeft: 10 });
+    // In a fresh session nothing needs to be given at all.
+    expect((await s.post('/account/mfa/recovery-codes', {})).statusCode).toBe(200);
+  });
+});

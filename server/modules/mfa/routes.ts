@@ -62,10 +62,19 @@ export async function mfaRoutes(app: FastifyInstance, { deps, surface }: { deps:
     return surface === 'portal' ? ws.mfa_required_contacts : ws.mfa_required_staff;
   };
 
-  /** Recent sign-in, the password, or a current code (guesses count against the MFA limit). */
+  /**
+   * Every password or code given to prove it is you counts against a limit, outside any
+   * transaction (a refused attempt rolls its transaction back, the count must stay).
+   */
+  const countGuess = (subject: MfaSubject, input: { password?: string | undefined; code?: string | undefined }) =>
+    input.code || input.password ? enforce(deps.db, [{ key: `reauth:${subject.id}`, max: 8, windowSeconds: 60 }]) : undefined;
+
+  /** Recent sign-in, the password, or a current code. */
   async function reauthenticated(tx: Sql, session: PortalSession | StaffSession, subject: MfaSubject, input: { password?: string | undefined; code?: string | undefined }) {
-    if (session.stage === 'mfa' || Date.now() - session.authenticatedAt.getTime() < RECENT_AUTH_MS) return true;
-    if (input.code || input.password) await enforce(deps.db, [{ key: `reauth:${subject.id}`, max: 8, windowSeconds: 60 }]);
+    // A credential that is given is always checked, even in a fresh session: a wrong one is refused.
+    if (!input.code && !input.password) {
+      return session.stage === 'mfa' || Date.now() - session.authenticatedAt.getTime() < RECENT_AUTH_MS;
+    }
     if (input.code && (await verifySecondFactor(tx, subject, input.code))) return true;
     if (input.password) {
       const row = await first<{ hash: string | null }>(
@@ -106,6 +115,7 @@ export async function mfaRoutes(app: FastifyInstance, { deps, surface }: { deps:
     const { session, subject, ctx } = current(request);
     const input = parse(reauthBody, request.body);
     await assertMayEnrol(session, subject);
+    await countGuess(subject, input);
     if (!(await deps.db.tx((tx) => reauthenticated(tx, session, subject, input)))) throw new AppError('reauth_required');
     const ws = await workspaceById(deps.db, subject.workspaceId);
     return beginEnrolment(deps.db, subject, ws.name, ctx.actor.email);
@@ -129,6 +139,7 @@ export async function mfaRoutes(app: FastifyInstance, { deps, surface }: { deps:
   app.post('/account/mfa/disable', declare(surface, active), async (request): Promise<MfaStatus> => {
     const { session, subject, ctx } = current(request);
     const input = parse(reauthBody, request.body);
+    await countGuess(subject, input);
     if (await required(subject.workspaceId)) throw new AppError('forbidden', { message: 'Your organisation requires two-step verification.' });
     await mutate(ctx, async (tx, record) => {
       if (!(await reauthenticated(tx, session, subject, input))) throw new AppError('reauth_required');
@@ -141,6 +152,7 @@ export async function mfaRoutes(app: FastifyInstance, { deps, surface }: { deps:
   app.post('/account/mfa/recovery-codes', declare(surface, active), async (request) => {
     const { session, subject, ctx } = current(request);
     const input = parse(reauthBody, request.body);
+    await countGuess(subject, input);
     const codes = await mutate(ctx, async (tx, record) => {
       if (!(await reauthenticated(tx, session, subject, input))) throw new AppError('reauth_required');
       if (!(await mfaStatus(tx, subject)).enabled) throw new AppError('validation_failed', { message: 'Two-step verification is not on.' });

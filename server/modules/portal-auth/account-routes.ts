@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import { changePasswordBody, inviteBody, type SessionInfo } from '../../../contracts/auth.ts';
 import { enforce } from '../../platform/rate-limit.ts';
 import { inviteContact } from '../invitations/invite-contact.ts';
@@ -9,7 +8,7 @@ import { AppError } from '../../platform/errors.ts';
 import { mutate } from '../../platform/events.ts';
 import { checkPassword, hashPassword } from '../../platform/auth/passwords.ts';
 import { revokeOtherSessions } from '../../platform/auth/sessions.ts';
-import { declare, parse } from '../../platform/http/route-config.ts';
+import { declare, idParam, parse } from '../../platform/http/route-config.ts';
 import { noStore, portalCtx } from '../../platform/http/surfaces.ts';
 import { describeDevice } from './device.ts';
 
@@ -41,7 +40,7 @@ export async function accountRoutes(app: FastifyInstance, { deps }: { deps: Deps
 
   app.post('/account/sessions/:id/revoke', declare('portal', 'contact'), async (request) => {
     const ctx = portalCtx(deps, request);
-    const { id } = parse(z.object({ id: z.uuid() }), request.params);
+    const id = idParam(request.params);
     const rows = await ctx.db.query(
       `update sessions set revoked_at = now()
         where workspace_id = $1 and contact_id = $2 and id = $3 and revoked_at is null returning id`,

@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import { ticketNumberParam } from '../../../contracts/tickets.ts';
 import type { Deps } from '../../platform/context.ts';
-import { declare, parse } from '../../platform/http/route-config.ts';
+import { declare, idParam, parse } from '../../platform/http/route-config.ts';
 import { noStore, staffCtx } from '../../platform/http/surfaces.ts';
 import { listPortalLinks, revokePortalLink, sendPortalLink } from './portal-links.ts';
 
@@ -25,7 +24,7 @@ export async function portalLinkRoutes(app: FastifyInstance, { deps }: { deps: D
 
   app.post('/portal-links/:id/revoke', declare('staff', 'staff'), async (request) => {
     const ctx = staffCtx(deps, request);
-    const { id } = parse(z.object({ id: z.uuid() }), request.params);
+    const id = idParam(request.params);
     const number = await revokePortalLink(ctx, id);
     return { items: await listPortalLinks(ctx, number) };
   });

@@ -31,4 +31,13 @@ export function parse<T>(schema: ZodType<T>, input: unknown): T {
   });
 }
 
+/** A resource id from the path: anything that is not a UUID is simply not found. */
+export function idParam(params: unknown): string {
+  const id = (params as { id?: unknown }).id;
+  if (typeof id !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) {
+    throw new AppError('not_found');
+  }
+  return id;
+}
+
 export const isMutation = (method: string) => !['GET', 'HEAD', 'OPTIONS'].includes(method);

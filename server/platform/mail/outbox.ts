@@ -79,7 +79,7 @@ export const redactTokens = (body: string) => body.replace(/\/[A-Za-z0-9_-]{64}(
 /** Puts a failed or kept message back in the queue, as if new (a sent one has lost its links). */
 export async function requeueMail(tx: Sql, jobs: Jobs, workspaceId: string, id: string): Promise<boolean> {
   const [row] = await tx.query<{ id: string }>(
-    `update outbox_mail set status = 'queued', attempts = 0, last_error = null
+    `update outbox_mail set status = 'queued', attempts = 0, last_error = null, delivered_at = null
       where workspace_id = $1 and id = $2 and status in ('failed', 'stored') returning id`,
     [workspaceId, id],
   );

@@ -24,8 +24,7 @@ export function render(brand: Brand, content: MailContent): { subject: string; t
   const text = [
     ...content.lines,
     ...(content.action ? [`${content.action.label}: ${content.action.url}`] : []),
-    ...(content.footer ? ['', content.footer] : []),
-    '',
+    ...(content.footer ? [content.footer] : []),
     `— ${brand.name}`,
   ].join('\n\n');
   const paragraphs = content.lines
