@@ -8,6 +8,9 @@ import { ClientsPage } from './pages/Clients.tsx';
 import { ClientDetailPage } from './pages/ClientDetail.tsx';
 import { SettingsPage } from './pages/Settings.tsx';
 import { NotFoundPage } from './pages/NotFound.tsx';
+import { MailboxPage, MailDetailRoute } from './pages/Mailbox.tsx';
+import { AccountPage } from './pages/Account.tsx';
+import { MfaPage } from './pages/Mfa.tsx';
 import { usePageTitle } from './hooks.ts';
 
 export function App() {
@@ -20,6 +23,9 @@ export function App() {
     case 'signed-out':
       // Any address shows sign-in in place, so a deep link still works afterwards.
       return <SignInPage expired={current.expired} />;
+    case 'mfa':
+      // Same: the code (or set-up) in place, then the page that was asked for.
+      return <MfaPage enrolled={current.enrolled} />;
     case 'signed-in':
       return (
         <Shell>
@@ -29,6 +35,9 @@ export function App() {
             <Route path="clients" element={<ClientsPage />} />
             <Route path="clients/:id" element={<ClientDetailPage />} />
             <Route path="settings" element={<SettingsPage />} />
+            <Route path="mailbox" element={<MailboxPage />} />
+            <Route path="mailbox/:id" element={<MailDetailRoute />} />
+            <Route path="account" element={<AccountPage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Routes>
         </Shell>

@@ -102,11 +102,18 @@ export function Shell({ children }: { children: ReactNode }) {
               </NavLink>
             </li>
             {staff.role === 'admin' && (
-              <li>
-                <NavLink to="/settings" className="nav-link">
-                  Settings
-                </NavLink>
-              </li>
+              <>
+                <li>
+                  <NavLink to="/settings" className="nav-link">
+                    Settings
+                  </NavLink>
+                </li>
+                <li>
+                  <NavLink to="/mailbox" className="nav-link">
+                    Mailbox
+                  </NavLink>
+                </li>
+              </>
             )}
           </ul>
         </nav>
@@ -124,6 +131,9 @@ export function Shell({ children }: { children: ReactNode }) {
               <span className="me-role">{staff.role === 'admin' ? 'Admin' : 'Agent'}</span>
             </span>
           </div>
+          <NavLink to="/account" className="nav-link me-account">
+            Account and security
+          </NavLink>
           <button
             type="button"
             className="btn btn-sidebar"

@@ -4,12 +4,16 @@ import { setCsrfToken } from '../ui/api.ts';
 import { setSignedOutHandler, staffApi } from './http.ts';
 import { clearDirectoryCache } from './directory.ts';
 
-export type Session = NonNullable<StaffBootstrap['session']>;
+type BootSession = NonNullable<StaffBootstrap['session']>;
+/** A signed-in session (a session may also be half-way: password given, code still due). */
+export type Session = Extract<BootSession, { stage: 'active' }>;
 
 type SessionState =
   | { state: 'loading' }
   | { state: 'failed'; message: string }
   | { state: 'signed-out'; expired: boolean }
+  /** The password was right; a code (or setting up two-step verification) must follow. */
+  | { state: 'mfa'; enrolled: boolean }
   | { state: 'signed-in'; session: Session };
 
 type SessionApi = {
@@ -28,8 +32,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const refresh = useCallback(async () => {
     try {
       const boot = await staffApi<StaffBootstrap>('/bootstrap');
-      setCsrfToken(boot.session?.csrfToken ?? null);
-      setCurrent(boot.session ? { state: 'signed-in', session: boot.session } : { state: 'signed-out', expired: false });
+      const session = boot.session;
+      setCsrfToken(session?.csrfToken ?? null);
+      if (!session) setCurrent({ state: 'signed-out', expired: false });
+      else if (session.stage === 'mfa') setCurrent({ state: 'mfa', enrolled: session.mfa.enrolled });
+      else setCurrent({ state: 'signed-in', session });
     } catch (err) {
       setCurrent({ state: 'failed', message: err instanceof Error ? err.message : 'Cannot reach the server.' });
     }
@@ -40,7 +47,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setSignedOutHandler(() => {
       setCsrfToken(null);
       clearDirectoryCache();
-      setCurrent((prev) => (prev.state === 'signed-in' ? { state: 'signed-out', expired: true } : prev));
+      setCurrent((prev) =>
+        prev.state === 'signed-in' || prev.state === 'mfa' ? { state: 'signed-out', expired: prev.state === 'signed-in' } : prev,
+      );
     });
     return () => setSignedOutHandler(null);
   }, [refresh]);

@@ -1,13 +1,21 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { MIN_PASSWORD_LENGTH } from '../../../contracts/constants.ts';
 import { Link, useLocation, useParams } from 'react-router';
-import type { ClientDetail } from '../../../contracts/directory.ts';
+import type { ClientDetail as ClientDetailBase } from '../../../contracts/directory.ts';
 import { ErrorAlert, Field, Loading, PageHeading, isNotFound } from '../components.tsx';
 import { invalidateClients } from '../directory.ts';
 import { useLoad, usePageTitle } from '../hooks.ts';
 import { ApiError, errorMessage, staffApi } from '../http.ts';
 import { useSession } from '../session.tsx';
 
+/** Since sign-in methods, a client also has the email domains its people may register with. */
+type ClientDetail = ClientDetailBase & { emailDomains?: string[] };
+
+const CONTACT_STATUS: Record<string, { label: string; badge: string }> = {
+  active: { label: 'Active', badge: 'badge-active' },
+  disabled: { label: 'Disabled', badge: 'badge-disabled' },
+  invited: { label: 'Invited', badge: 'badge-invited' },
+};
 
 export function ClientDetailPage() {
   const { id = '' } = useParams();
@@ -17,6 +25,8 @@ export function ClientDetailPage() {
   const c = client.data;
   usePageTitle(c ? c.name : missing ? 'Client not found' : 'Client');
   const [added, setAdded] = useState<string | null>(null);
+  const [showAdd, setShowAdd] = useState(false);
+  const { staff } = useSession();
 
   if (!c) {
     return (
@@ -43,7 +53,7 @@ export function ClientDetailPage() {
       </div>
       {created && !added && (
         <div className="alert alert-success" role="status">
-          Client created. Add the people who may use the customer portal below.
+          Client created. Invite the people who may use the customer portal below.
         </div>
       )}
       <section aria-labelledby="contacts-heading" className="section">
@@ -51,7 +61,7 @@ export function ClientDetailPage() {
           Contacts <span className="count">({c.contacts.length})</span>
         </h2>
         {c.contacts.length === 0 ? (
-          <p className="empty card">No contacts yet. Add the first one below.</p>
+          <p className="empty card">No contacts yet. Invite the first one below.</p>
         ) : (
           <div className="table-wrap card">
             <table className="data-table contacts-table">
@@ -76,8 +86,8 @@ export function ClientDetailPage() {
                     <td className="break col-email">{p.email}</td>
                     <td>{p.role === 'manager' ? 'Manager' : 'Member'}</td>
                     <td>
-                      <span className={`badge ${p.status === 'active' ? 'badge-active' : 'badge-disabled'}`}>
-                        {p.status === 'active' ? 'Active' : 'Disabled'}
+                      <span className={`badge ${CONTACT_STATUS[p.status]?.badge ?? 'badge-disabled'}`}>
+                        {CONTACT_STATUS[p.status]?.label ?? p.status}
                       </span>
                     </td>
                   </tr>
@@ -87,16 +97,266 @@ export function ClientDetailPage() {
           </div>
         )}
       </section>
-      <AddContact
+      <InviteContact
         clientId={c.id}
-        added={added}
-        onAdded={(name) => {
-          setAdded(name);
+        onInvited={() => {
           invalidateClients();
           client.reload();
         }}
       />
+      <div className="secondary-option">
+        <button
+          type="button"
+          className="link-button"
+          aria-expanded={showAdd}
+          aria-controls="add-contact-section"
+          onClick={() => setShowAdd((o) => !o)}
+        >
+          <span aria-hidden="true">{showAdd ? '▾ ' : '▸ '}</span>
+          Or add a contact with an initial password
+        </button>
+      </div>
+      {showAdd && (
+        <AddContact
+          clientId={c.id}
+          added={added}
+          onAdded={(name) => {
+            setAdded(name);
+            invalidateClients();
+            client.reload();
+          }}
+        />
+      )}
+      <EmailDomains client={c} editable={staff.role === 'admin'} onSaved={client.setData} />
     </div>
+  );
+}
+
+type InviteForm = { name: string; email: string; role: 'member' | 'manager' };
+type InviteErrors = Partial<Record<keyof InviteForm | 'form', string>>;
+
+function InviteContact({ clientId, onInvited }: { clientId: string; onInvited: () => void }) {
+  const empty: InviteForm = { name: '', email: '', role: 'member' };
+  const [form, setForm] = useState<InviteForm>(empty);
+  const [errors, setErrors] = useState<InviteErrors>({});
+  const [sent, setSent] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const refs = {
+    name: useRef<HTMLInputElement>(null),
+    email: useRef<HTMLInputElement>(null),
+    role: useRef<HTMLSelectElement>(null),
+  };
+  const set = <K extends keyof InviteForm>(k: K, v: InviteForm[K]) => {
+    setForm((f) => ({ ...f, [k]: v }));
+    if (errors[k]) setErrors((e) => ({ ...e, [k]: undefined }));
+  };
+  const focusFirst = (e: InviteErrors) => {
+    const first = (['name', 'email', 'role'] as const).find((k) => e[k]);
+    if (first) refs[first].current?.focus();
+  };
+
+  async function submit(ev: FormEvent) {
+    ev.preventDefault();
+    const local: InviteErrors = {};
+    if (!form.name.trim()) local.name = 'Enter the contact’s name';
+    if (!form.email.trim()) local.email = 'Enter an email address';
+    else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(form.email.trim())) local.email = 'Enter a valid email address';
+    if (Object.keys(local).length) {
+      setErrors(local);
+      focusFirst(local);
+      return;
+    }
+    setBusy(true);
+    setErrors({});
+    setSent(null);
+    try {
+      const email = form.email.trim();
+      await staffApi<{ ok: true; contactId: string }>(`/clients/${clientId}/invitations`, {
+        method: 'POST',
+        body: { name: form.name.trim(), email, role: form.role },
+      });
+      setForm(empty);
+      setSent(email);
+      onInvited();
+    } catch (err) {
+      let next: InviteErrors;
+      if (err instanceof ApiError && err.code === 'email_taken') next = { email: err.message };
+      else if (err instanceof ApiError && err.fields.length) {
+        next = { name: err.field('name'), email: err.field('email'), role: err.field('role') };
+        if (!Object.values(next).some(Boolean)) next.form = err.message;
+      } else next = { form: errorMessage(err) };
+      setErrors(next);
+      focusFirst(next);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="card form-card section" aria-labelledby="invite-heading">
+      <h2 id="invite-heading" className="section-title">
+        Invite contact
+      </h2>
+      <p className="muted small">
+        We email them a link to choose their own password and sign in to the customer portal. The link works once. Inviting someone
+        again sends a new link and cancels the old one.
+      </p>
+      <div role="status" className="status-slot">
+        {sent && <div className="alert alert-success">Invitation sent to {sent}</div>}
+      </div>
+      {errors.form && (
+        <div className="alert alert-error" role="alert">
+          {errors.form}
+        </div>
+      )}
+      <form onSubmit={(e) => void submit(e)} noValidate className="form-grid">
+        <Field id="invite-name" label="Name" error={errors.name}>
+          {(aria) => (
+            <input {...aria} ref={refs.name} value={form.name} onChange={(e) => set('name', e.target.value)} autoComplete="off" maxLength={120} />
+          )}
+        </Field>
+        <Field id="invite-email" label="Email" error={errors.email}>
+          {(aria) => (
+            <input
+              {...aria}
+              ref={refs.email}
+              type="email"
+              value={form.email}
+              onChange={(e) => set('email', e.target.value)}
+              autoComplete="off"
+              maxLength={254}
+            />
+          )}
+        </Field>
+        <Field id="invite-role" label="Role" error={errors.role} hint="Managers see all of this client’s tickets; members see their own and those they’re copied on.">
+          {(aria) => (
+            <select {...aria} ref={refs.role} value={form.role} onChange={(e) => set('role', e.target.value as InviteForm['role'])}>
+              <option value="member">Member</option>
+              <option value="manager">Manager</option>
+            </select>
+          )}
+        </Field>
+        <div className="form-actions">
+          <button type="submit" className="btn btn-primary" disabled={busy}>
+            {busy ? 'Sending…' : 'Send invitation'}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+/** "acme.com, acme.co.uk" or one per line → ["acme.com", "acme.co.uk"]. */
+function parseDomains(text: string): string[] {
+  return text
+    .split(/[\s,;]+/)
+    .map((d) => d.trim().replace(/^@/, '').toLowerCase())
+    .filter(Boolean);
+}
+
+function EmailDomains({ client, editable, onSaved }: { client: ClientDetail; editable: boolean; onSaved: (c: ClientDetail) => void }) {
+  const current = client.emailDomains ?? [];
+  const [text, setText] = useState(current.join(', '));
+  const [error, setError] = useState<string | undefined>();
+  const [formError, setFormError] = useState<string | undefined>();
+  const [saved, setSaved] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
+  const dirty = parseDomains(text).join(',') !== current.join(',');
+  const explain = 'People with these email domains can create their own account when registration is limited to known domains.';
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const domains = [...new Set(parseDomains(text))];
+    setBusy(true);
+    setError(undefined);
+    setFormError(undefined);
+    setSaved(false);
+    try {
+      const next = await staffApi<ClientDetail>(`/clients/${client.id}`, { method: 'PATCH', body: { emailDomains: domains } });
+      onSaved(next);
+      setText((next.emailDomains ?? domains).join(', '));
+      setSaved(true);
+    } catch (err) {
+      if (err instanceof ApiError && err.fields.length) {
+        const messages = err.fields
+          .filter((f) => f.field === 'emailDomains' || f.field.startsWith('emailDomains.'))
+          .map((f) => {
+            const n = Number(f.field.split('.')[1]);
+            const domain = Number.isInteger(n) ? domains[n] : undefined;
+            return domain ? `“${domain}”: ${f.message}` : f.message;
+          });
+        if (messages.length) {
+          setError(messages.join('; '));
+          input.current?.focus();
+        } else setFormError(err.message);
+      } else setFormError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (!editable) {
+    return (
+      <section className="card form-card section" aria-labelledby="domains-heading">
+        <h2 id="domains-heading" className="section-title">
+          Email domains
+        </h2>
+        <p className="muted small">{explain}</p>
+        {current.length ? (
+          <ul className="domain-list">
+            {current.map((d) => (
+              <li key={d} className="mono">
+                {d}
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p>None. Only admins can add email domains.</p>
+        )}
+      </section>
+    );
+  }
+
+  return (
+    <section className="card form-card section" aria-labelledby="domains-heading">
+      <h2 id="domains-heading" className="section-title">
+        Email domains
+      </h2>
+      <div role="status" className="status-slot">
+        {saved && !dirty && <div className="alert alert-success">Email domains saved.</div>}
+      </div>
+      {formError && (
+        <div className="alert alert-error" role="alert">
+          {formError}
+        </div>
+      )}
+      <form onSubmit={(e) => void submit(e)} noValidate>
+        <Field id="client-domains" label="Domains" error={error} hint={`${explain} Separate several with commas or spaces, for example “acme.com, acme.co.uk”.`}>
+          {(aria) => (
+            <input
+              {...aria}
+              ref={input}
+              value={text}
+              onChange={(e) => {
+                setText(e.target.value);
+                setError(undefined);
+              }}
+              autoComplete="off"
+              spellCheck={false}
+              autoCapitalize="off"
+              placeholder="acme.com, acme.co.uk"
+            />
+          )}
+        </Field>
+        <div className="form-actions">
+          <button type="submit" className="btn btn-primary" disabled={busy}>
+            Save domains
+          </button>
+          {dirty && !busy && <span className="muted small">You have unsaved changes.</span>}
+        </div>
+      </form>
+    </section>
   );
 }
 
@@ -167,9 +427,9 @@ function AddContact({ clientId, added, onAdded }: { clientId: string; added: str
   }
 
   return (
-    <section className="card form-card section" aria-labelledby="add-contact-heading">
+    <section className="card form-card section" aria-labelledby="add-contact-heading" id="add-contact-section">
       <h2 id="add-contact-heading" className="section-title">
-        Add contact
+        Add contact with a password
       </h2>
       <p className="muted small">
         Contacts sign in to the customer portal at <span className="break">{workspace.portalUrl}</span> with their email and the

@@ -1,9 +1,48 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
-import type { WorkspaceSettings } from '../../../contracts/directory.ts';
+import { useEffect, useRef, useState, type FormEvent, type RefObject } from 'react';
+import { Link } from 'react-router';
+import type { SignInSettings } from '../../../contracts/auth.ts';
+import type { WorkspaceSettings as WorkspaceSettingsBase } from '../../../contracts/directory.ts';
+import { useClients } from '../directory.ts';
 import { ErrorAlert, Field, Loading, PageHeading, isForbidden } from '../components.tsx';
 import { useLoad, usePageTitle } from '../hooks.ts';
 import { ApiError, errorMessage, staffApi } from '../http.ts';
 import { useSession } from '../session.tsx';
+
+/** GET /settings also answers how customers sign in (contracts/auth.ts). */
+type WorkspaceSettings = WorkspaceSettingsBase & { signIn?: SignInSettings };
+
+/** The sign-in part of the form; the two validity periods as typed. */
+type SignInDraft = Omit<SignInSettings, 'magicLinkTtlHours' | 'accessLinkTtlDays'> & {
+  magicLinkTtlHours: string;
+  accessLinkTtlDays: string;
+};
+type SignInErrors = Partial<Record<'registrationClientId' | 'magicLinkTtlHours' | 'accessLinkTtlDays' | 'registration', string>>;
+
+const toDraft = (s: SignInSettings): SignInDraft => ({
+  ...s,
+  magicLinkTtlHours: String(s.magicLinkTtlHours),
+  accessLinkTtlDays: String(s.accessLinkTtlDays),
+});
+
+/** A whole number within [min, max], or undefined. */
+function wholeNumber(text: string, min: number, max: number): number | undefined {
+  if (!/^\s*\d+\s*$/.test(text)) return undefined;
+  const n = Number(text);
+  return n >= min && n <= max ? n : undefined;
+}
+
+function fromDraft(d: SignInDraft): SignInSettings {
+  return {
+    ...d,
+    magicLinkTtlHours: Number(d.magicLinkTtlHours),
+    accessLinkTtlDays: Number(d.accessLinkTtlDays),
+  };
+}
+
+function sameSignIn(a: SignInDraft, b: SignInSettings): boolean {
+  const x = fromDraft(a);
+  return (Object.keys(b) as (keyof SignInSettings)[]).every((k) => x[k] === b[k]);
+}
 
 export function SettingsPage() {
   usePageTitle('Settings');
@@ -36,12 +75,28 @@ function SettingsForm({ initial, onSaved }: { initial: WorkspaceSettings; onSave
   const [name, setName] = useState(initial.name);
   const [creation, setCreation] = useState(initial.portal.ticketCreation);
   const [closing, setClosing] = useState(initial.portal.ticketClosing);
+  const [signIn, setSignIn] = useState<SignInDraft | undefined>(initial.signIn && toDraft(initial.signIn));
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState(false);
-  const [errors, setErrors] = useState<{ name?: string; form?: string }>({});
+  const [errors, setErrors] = useState<{ name?: string; form?: string; signIn?: SignInErrors }>({});
   const nameRef = useRef<HTMLInputElement>(null);
+  const signInRefs = {
+    registration: useRef<HTMLInputElement>(null),
+    registrationClientId: useRef<HTMLSelectElement>(null),
+    magicLinkTtlHours: useRef<HTMLInputElement>(null),
+    accessLinkTtlDays: useRef<HTMLInputElement>(null),
+  };
   const dirty =
-    name.trim() !== initial.name || creation !== initial.portal.ticketCreation || closing !== initial.portal.ticketClosing;
+    name.trim() !== initial.name ||
+    creation !== initial.portal.ticketCreation ||
+    closing !== initial.portal.ticketClosing ||
+    (!!signIn && !!initial.signIn && !sameSignIn(signIn, initial.signIn));
+
+  const focusSignInError = (e: SignInErrors) => {
+    const first = (['registration', 'registrationClientId', 'magicLinkTtlHours', 'accessLinkTtlDays'] as const).find((k) => e[k]);
+    if (first) signInRefs[first].current?.focus();
+    return !!first;
+  };
 
   useEffect(() => {
     if (dirty) setSaved(false);
@@ -54,21 +109,52 @@ function SettingsForm({ initial, onSaved }: { initial: WorkspaceSettings; onSave
       nameRef.current?.focus();
       return;
     }
+    if (signIn) {
+      const local: SignInErrors = {};
+      if (signIn.registration === 'open' && !signIn.registrationClientId)
+        local.registrationClientId = 'Choose the client that new people join';
+      if (wholeNumber(signIn.magicLinkTtlHours, 1, 720) === undefined) local.magicLinkTtlHours = 'Enter a whole number of hours from 1 to 720';
+      if (wholeNumber(signIn.accessLinkTtlDays, 1, 365) === undefined) local.accessLinkTtlDays = 'Enter a whole number of days from 1 to 365';
+      if (Object.keys(local).length) {
+        setErrors({ signIn: local });
+        focusSignInError(local);
+        return;
+      }
+    }
     setBusy(true);
     setErrors({});
     try {
       const next = await staffApi<WorkspaceSettings>('/settings', {
         method: 'PATCH',
-        body: { name: name.trim(), portal: { ticketCreation: creation, ticketClosing: closing } },
+        body: {
+          name: name.trim(),
+          portal: { ticketCreation: creation, ticketClosing: closing },
+          ...(signIn ? { signIn: fromDraft(signIn) } : {}),
+        },
       });
       onSaved(next);
       setName(next.name);
+      if (next.signIn) setSignIn(toDraft(next.signIn));
       renameWorkspace(next.name);
       setSaved(true);
     } catch (err) {
       const field = err instanceof ApiError ? err.field('name') : undefined;
-      setErrors(field ? { name: field } : { form: errorMessage(err) });
+      const signInErrors: SignInErrors = {};
+      if (err instanceof ApiError) {
+        for (const f of err.fields) {
+          const key = f.field.replace(/^signIn\./, '');
+          if (f.field.startsWith('signIn.') && (key === 'registration' || key === 'registrationClientId' || key === 'magicLinkTtlHours' || key === 'accessLinkTtlDays'))
+            signInErrors[key] = f.message;
+        }
+      }
+      const hasSignIn = Object.keys(signInErrors).length > 0;
+      setErrors({
+        ...(field ? { name: field } : {}),
+        ...(hasSignIn ? { signIn: signInErrors } : {}),
+        ...(!field && !hasSignIn ? { form: errorMessage(err) } : {}),
+      });
       if (field) nameRef.current?.focus();
+      else if (hasSignIn) focusSignInError(signInErrors);
     } finally {
       setBusy(false);
     }
@@ -122,6 +208,24 @@ function SettingsForm({ initial, onSaved }: { initial: WorkspaceSettings; onSave
           />
         </fieldset>
       </section>
+      {signIn ? (
+        <CustomerSignIn
+          value={signIn}
+          onChange={(v) => {
+            setSignIn(v);
+            if (errors.signIn) setErrors((e) => ({ ...e, signIn: undefined }));
+          }}
+          errors={errors.signIn ?? {}}
+          refs={signInRefs}
+        />
+      ) : (
+        <section className="card form-card section" aria-labelledby="signin-heading">
+          <h2 id="signin-heading" className="section-title">
+            Customer sign-in
+          </h2>
+          <p className="muted">The server did not send the sign-in settings. Reload the page to try again.</p>
+        </section>
+      )}
       <div className="form-actions">
         <button type="submit" className="btn btn-primary" disabled={busy}>
           Save
@@ -129,6 +233,191 @@ function SettingsForm({ initial, onSaved }: { initial: WorkspaceSettings; onSave
         {dirty && !busy && <span className="muted small">You have unsaved changes.</span>}
       </div>
     </form>
+  );
+}
+
+function CustomerSignIn({
+  value,
+  onChange,
+  errors,
+  refs,
+}: {
+  value: SignInDraft;
+  onChange: (v: SignInDraft) => void;
+  errors: SignInErrors;
+  refs: {
+    registration: RefObject<HTMLInputElement | null>;
+    registrationClientId: RefObject<HTMLSelectElement | null>;
+    magicLinkTtlHours: RefObject<HTMLInputElement | null>;
+    accessLinkTtlDays: RefObject<HTMLInputElement | null>;
+  };
+}) {
+  const clients = useClients();
+  const set = <K extends keyof SignInDraft>(k: K, v: SignInDraft[K]) => onChange({ ...value, [k]: v });
+  const registrationOptions: { value: SignInDraft['registration']; label: string; hint: string }[] = [
+    { value: 'off', label: 'Off', hint: 'Only people you invite or add to a client can sign in.' },
+    {
+      value: 'known',
+      label: 'Existing contacts and known client domains',
+      hint: 'Contacts you added, and people whose email domain is listed on a client (they join that client).',
+    },
+    { value: 'open', label: 'Anyone', hint: 'Anyone can create an account. People whose domain matches no client join the client chosen below.' },
+  ];
+
+  return (
+    <section className="card form-card section" aria-labelledby="signin-heading">
+      <h2 id="signin-heading" className="section-title">
+        Customer sign-in
+      </h2>
+      <p className="muted small">How customers sign in to the portal, and who can create an account.</p>
+      <fieldset className="plain-fieldset subsection">
+        <legend className="subsection-title">Ways to sign in</legend>
+        <Toggle
+          id="signin-password"
+          checked={value.password}
+          onChange={(v) => set('password', v)}
+          label="Password"
+          hint="Customers sign in with their email address and a password they choose."
+        />
+        <Toggle
+          id="signin-magic"
+          checked={value.magicLink}
+          onChange={(v) => set('magicLink', v)}
+          label="Magic link"
+          hint="Customers ask for a one-time sign-in link by email, no password needed."
+        />
+        <Toggle
+          id="signin-access"
+          checked={value.accessLink}
+          onChange={(v) => set('accessLink', v)}
+          label="Portal access links"
+          hint="Staff can email the requester of a ticket a link that signs them in and opens that ticket."
+        />
+        {!value.password && !value.magicLink && (
+          <p className="inline-warning">
+            <span aria-hidden="true">⚠ </span>
+            With password and magic link both off, customers can only sign in through portal access links{value.accessLink ? '' : ', and those are off too: nobody can sign in to the portal'}.
+          </p>
+        )}
+      </fieldset>
+      <fieldset className="plain-fieldset subsection" aria-describedby={errors.registration ? 'signin-registration-error' : undefined}>
+        <legend className="subsection-title">Registration</legend>
+        <div className="radio-list">
+          {registrationOptions.map((o, i) => (
+            <div key={o.value} className="radio-row">
+              <input
+                id={`signin-registration-${o.value}`}
+                ref={i === 0 ? refs.registration : undefined}
+                type="radio"
+                name="signin-registration"
+                value={o.value}
+                checked={value.registration === o.value}
+                aria-describedby={`signin-registration-${o.value}-hint`}
+                onChange={() => set('registration', o.value)}
+              />
+              <div className="toggle-text">
+                <label htmlFor={`signin-registration-${o.value}`}>{o.label}</label>
+                <span className="hint" id={`signin-registration-${o.value}-hint`}>
+                  {o.hint}
+                </span>
+              </div>
+            </div>
+          ))}
+        </div>
+        {errors.registration && (
+          <p className="error-text small" id="signin-registration-error">
+            <span aria-hidden="true">⚠ </span>
+            {errors.registration}
+          </p>
+        )}
+        {value.registration === 'open' && (
+          <div className="nested-field">
+            <Field
+              id="signin-registration-client"
+              label="New people whose domain matches no client join"
+              error={errors.registrationClientId}
+              hint="People whose email domain is listed on a client join that client instead."
+            >
+              {(aria) => (
+                <select
+                  {...aria}
+                  ref={refs.registrationClientId}
+                  value={value.registrationClientId ?? ''}
+                  onChange={(e) => set('registrationClientId', e.target.value || null)}
+                >
+                  <option value="">{clients ? 'Choose a client' : 'Loading clients…'}</option>
+                  {clients?.map((c) => (
+                    <option key={c.id} value={c.id}>
+                      {c.name}
+                    </option>
+                  ))}
+                  {value.registrationClientId && clients && !clients.some((c) => c.id === value.registrationClientId) && (
+                    <option value={value.registrationClientId}>Unknown client</option>
+                  )}
+                </select>
+              )}
+            </Field>
+          </div>
+        )}
+      </fieldset>
+      <fieldset className="plain-fieldset subsection">
+        <legend className="subsection-title">Two-step verification</legend>
+        <Toggle
+          id="signin-mfa-contacts"
+          checked={value.mfaRequiredContacts}
+          onChange={(v) => set('mfaRequiredContacts', v)}
+          label="Required for contacts"
+          hint="Customers must enter a code from an authenticator app after signing in; those without one set it up at their next sign-in."
+        />
+        <Toggle
+          id="signin-mfa-staff"
+          checked={value.mfaRequiredStaff}
+          onChange={(v) => set('mfaRequiredStaff', v)}
+          label="Required for staff"
+          hint="Staff without two-step verification set it up at their next sign-in."
+        />
+        {value.mfaRequiredStaff && (
+          <p className="muted small">
+            Set up yours first on your <Link to="/account">Account</Link> page.
+          </p>
+        )}
+      </fieldset>
+      <fieldset className="plain-fieldset subsection">
+        <legend className="subsection-title">Link validity</legend>
+        <div className="form-grid">
+          <Field id="signin-magic-ttl" label="Magic links are valid for (hours)" error={errors.magicLinkTtlHours} hint="1 to 720 hours.">
+            {(aria) => (
+              <input
+                {...aria}
+                ref={refs.magicLinkTtlHours}
+                type="number"
+                inputMode="numeric"
+                min={1}
+                max={720}
+                step={1}
+                value={value.magicLinkTtlHours}
+                onChange={(e) => set('magicLinkTtlHours', e.target.value)}
+              />
+            )}
+          </Field>
+          <Field id="signin-access-ttl" label="Portal access links are valid for (days)" error={errors.accessLinkTtlDays} hint="1 to 365 days.">
+            {(aria) => (
+              <input
+                {...aria}
+                ref={refs.accessLinkTtlDays}
+                type="number"
+                inputMode="numeric"
+                min={1}
+                max={365}
+                step={1}
+                value={value.accessLinkTtlDays}
+                onChange={(e) => set('accessLinkTtlDays', e.target.value)}
+              />
+            )}
+          </Field>
+        </div>
+      </fieldset>
+    </section>
   );
 }
 

@@ -1,4 +1,5 @@
 import { useRef, useState, type FormEvent } from 'react';
+import type { SignInResult } from '../../../contracts/auth.ts';
 import { Field } from '../components.tsx';
 import { usePageTitle } from '../hooks.ts';
 import { ApiError, errorMessage, staffApi } from '../http.ts';
@@ -24,7 +25,9 @@ export function SignInPage({ expired }: { expired: boolean }) {
     if (next.password) return passwordRef.current?.focus();
     setBusy(true);
     try {
-      await staffApi('/auth/sign-in', { method: 'POST', body: { email: email.trim(), password } });
+      // Answers { stage: 'active' | 'mfa' }; the bootstrap then says which screen follows
+      // (the app, or the two-step verification code).
+      await staffApi<SignInResult>('/auth/sign-in', { method: 'POST', body: { email: email.trim(), password } });
       await refresh();
     } catch (err) {
       setBusy(false);

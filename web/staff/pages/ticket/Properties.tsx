@@ -10,6 +10,7 @@ import { useLoad } from '../../hooks.ts';
 import { ApiError, errorMessage } from '../../http.ts';
 import { useSession } from '../../session.tsx';
 import type { TicketMutation } from '../Ticket.tsx';
+import { PortalLinks } from './PortalLinks.tsx';
 
 type Field = 'status' | 'priority' | 'assignee' | 'cc';
 
@@ -140,7 +141,7 @@ export function TicketProperties({
         aria-controls="ticket-details"
         onClick={() => setDetailsOpen((o) => !o)}
       >
-        {detailsOpen ? 'Hide details' : `Requester, CC${ticket.cc.length ? ` (${ticket.cc.length})` : ''} and dates`}
+        {detailsOpen ? 'Hide details' : `Requester, CC${ticket.cc.length ? ` (${ticket.cc.length})` : ''}, portal links and dates`}
       </button>
       <div id="ticket-details" className={`side-details${detailsOpen ? ' open' : ''}`}>
         <dl className="props-list">
@@ -168,6 +169,8 @@ export function TicketProperties({
           busy={saving.cc !== undefined}
           save={(ids, done) => change('cc', 'saving', { contactIds: ids }, done, '/cc', 'PUT')}
         />
+
+        <PortalLinks ticket={ticket} />
 
         <dl className="props-list props-times">
           <div>
