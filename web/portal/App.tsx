@@ -1,22 +1,42 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { BrowserRouter, Route, Routes, useLocation } from 'react-router';
-import type { PortalBootstrap } from '../../contracts/session.ts';
+import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate, useSearchParams, type NavigateFunction } from 'react-router';
+import type { SignInResult } from '../../contracts/auth.ts';
 import { api, ApiError, setCsrfToken } from '../ui/api.ts';
 import { requestHeadingFocus } from './focus.ts';
-import { fetchBootstrap, portalBase, SessionContext, type PortalSession, type RequestInit } from './session.tsx';
+import {
+  fetchBootstrap,
+  portalBase,
+  routerPath,
+  SessionContext,
+  type FlashState,
+  type PortalBoot,
+  type PortalSession,
+  type RequestInit,
+} from './session.tsx';
 import { Layout } from './components/Layout.tsx';
 import { SignInPage } from './pages/SignInPage.tsx';
 import { TicketListPage } from './pages/TicketListPage.tsx';
 import { NewTicketPage } from './pages/NewTicketPage.tsx';
 import { TicketPage } from './pages/TicketPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
+import { RegisterPage } from './pages/RegisterPage.tsx';
+import { ForgotPasswordPage } from './pages/ForgotPasswordPage.tsx';
+import { ResetPasswordPage } from './pages/ResetPasswordPage.tsx';
+import { VerifyEmailPage } from './pages/VerifyEmailPage.tsx';
+import { MagicLinkPage } from './pages/MagicLinkPage.tsx';
+import { WelcomePage } from './pages/WelcomePage.tsx';
+import { MfaStepPage } from './pages/MfaStepPage.tsx';
+import { AccountPage } from './pages/AccountPage.tsx';
+import { TeamPage } from './pages/TeamPage.tsx';
 
-type Boot = { status: 'loading' } | { status: 'failed'; message: string } | { status: 'ready'; data: PortalBootstrap };
+type Boot = { status: 'loading' } | { status: 'failed'; message: string } | { status: 'ready'; data: PortalBoot };
 
 export function App() {
   const base = useMemo(() => portalBase(), []);
   const [boot, setBoot] = useState<Boot>({ status: 'loading' });
   const [notice, setNotice] = useState<string | null>(null);
+  // The router's navigate, for session changes that end somewhere else (set by <RouterBridge>).
+  const navigateRef = useRef<NavigateFunction | null>(null);
 
   const load = useCallback(async () => {
     const data = await fetchBootstrap(base);
@@ -52,13 +72,20 @@ export function App() {
     [base, endSession],
   );
 
-  const signIn = useCallback(
-    async (email: string, password: string) => {
-      await api(`${base}/api/auth/sign-in`, { method: 'POST', body: { email, password } });
+  const finishSignIn = useCallback(
+    async (result: SignInResult, opts: { flash?: string; stay?: boolean } = {}) => {
       const data = await load();
       if (!data.session) throw new ApiError(401, 'unauthenticated', 'Signing in did not work. Try again.');
       setNotice(null);
       requestHeadingFocus();
+      if (opts.stay) return;
+      const target = routerPath(base, result.next);
+      if (target === null) {
+        window.location.assign(result.next); // same origin, checked by the server
+        return;
+      }
+      const state: FlashState | undefined = opts.flash ? { flash: opts.flash } : undefined;
+      navigateRef.current?.(target, { replace: true, state });
     },
     [base, load],
   );
@@ -73,13 +100,22 @@ export function App() {
     endSession('You have signed out.');
   }, [base, endSession]);
 
-  const session = useMemo<PortalSession | null>(
-    () =>
-      boot.status === 'ready'
-        ? { workspace: boot.data.workspace, contact: boot.data.session?.contact ?? null, request, signIn, signOut, notice }
-        : null,
-    [boot, request, signIn, signOut, notice],
-  );
+  const session = useMemo<PortalSession | null>(() => {
+    if (boot.status !== 'ready') return null;
+    const { workspace, session: s } = boot.data;
+    return {
+      workspace,
+      signInMethods: workspace.signIn,
+      contact: s && s.stage !== 'mfa' ? s.contact : null,
+      mfa: s && s.stage === 'mfa' ? s.mfa : null,
+      base,
+      request,
+      reload: load,
+      finishSignIn,
+      signOut,
+      notice,
+    };
+  }, [boot, base, request, load, finishSignIn, signOut, notice]);
 
   if (boot.status === 'loading') {
     return (
@@ -104,27 +140,67 @@ export function App() {
     );
   }
 
+  const signedIn = session.contact !== null;
   return (
     <SessionContext.Provider value={session}>
       <BrowserRouter basename={base}>
-        {session.contact ? (
-          <>
-            <RouteChangeFocus />
-            <Routes>
+        <RouterBridge navigateRef={navigateRef} />
+        <RouteChangeFocus />
+        {signedIn && <FollowNext base={base} />}
+        {session.mfa ? (
+          // The second step comes before any page; afterwards the page at this address shows.
+          <MfaStepPage />
+        ) : (
+          <Routes>
+            {/* Pages of the sign-in flows: no signed-in frame. */}
+            <Route path="register" element={signedIn ? <Navigate to="/" replace /> : <RegisterPage />} />
+            <Route path="forgot-password" element={signedIn ? <Navigate to="/" replace /> : <ForgotPasswordPage />} />
+            <Route path="reset/:token" element={<ResetPasswordPage />} />
+            <Route path="verify/:token" element={<VerifyEmailPage />} />
+            <Route path="magic/:token" element={<MagicLinkPage />} />
+            <Route path="welcome/:token" element={<WelcomePage />} />
+            {signedIn ? (
               <Route element={<Layout />}>
                 <Route index element={<TicketListPage />} />
                 <Route path="tickets/new" element={<NewTicketPage />} />
                 <Route path="tickets/:number" element={<TicketPage />} />
+                <Route path="account" element={<AccountPage />} />
+                <Route path="team" element={<TeamPage />} />
                 <Route path="*" element={<NotFoundPage />} />
               </Route>
-            </Routes>
-          </>
-        ) : (
-          <SignInPage />
+            ) : (
+              <Route path="*" element={<SignInPage />} />
+            )}
+          </Routes>
         )}
       </BrowserRouter>
     </SessionContext.Provider>
   );
+}
+
+/** Hands the router's navigate to the session code that lives outside the router. */
+function RouterBridge({ navigateRef }: { navigateRef: { current: NavigateFunction | null } }) {
+  const navigate = useNavigate();
+  useLayoutEffect(() => {
+    navigateRef.current = navigate;
+  }, [navigate, navigateRef]);
+  return null;
+}
+
+/**
+ * Signed in already and sent to `?next=` (say from an email): go there, if it is a page of
+ * this portal. (Signed out, the sign-in page passes it to the server instead.)
+ */
+function FollowNext({ base }: { base: string }) {
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const next = params.get('next');
+  useEffect(() => {
+    if (!next) return;
+    const target = routerPath(base, next);
+    navigate(target && target.startsWith('/') && !target.startsWith('//') ? target : '/', { replace: true });
+  }, [base, next, navigate]);
+  return null;
 }
 
 /** On every change of page (not of query string), scroll to the top and focus the new <h1>. */

@@ -1,12 +1,15 @@
 /**
- * The portal's session: the workspace from the address, the signed-in contact (if any),
- * and a request helper that turns any 401 into "show the sign-in page".
+ * The portal's session: the workspace from the address, the signed-in contact (if any), the
+ * second-step state, and a request helper that turns any 401 into "show the sign-in page".
  */
 import { createContext, useContext, useEffect } from 'react';
 import type { PortalBootstrap, PortalWorkspace } from '../../contracts/session.ts';
+import type { SignInMethods, SignInResult } from '../../contracts/auth.ts';
 import { api } from '../ui/api.ts';
 
-export type Contact = NonNullable<PortalBootstrap['session']>['contact'];
+export type PortalBoot = PortalBootstrap;
+type ActiveSession = Extract<NonNullable<PortalBootstrap['session']>, { stage: 'active' }>;
+export type Contact = ActiveSession['contact'];
 
 /** `/portal/{slug}`: every API path and the router's basename hang off it. */
 export function portalBase(pathname = window.location.pathname): string {
@@ -16,12 +19,26 @@ export function portalBase(pathname = window.location.pathname): string {
 
 export type RequestInit = { method?: string; body?: unknown };
 
+/** A one-off message shown at the top of the next page (kept in the history entry's state). */
+export type FlashState = { flash?: string };
+
 export type PortalSession = {
   workspace: PortalWorkspace;
+  signInMethods: SignInMethods;
   contact: Contact | null;
+  /** Set while the person still owes a second step (stage 'mfa'). */
+  mfa: { enrolled: boolean } | null;
+  /** `/portal/{slug}` */
+  base: string;
   /** Calls `{base}/api{path}`; a 401 signs the contact out locally before rethrowing. */
   request: <T>(path: string, init?: RequestInit) => Promise<T>;
-  signIn: (email: string, password: string) => Promise<void>;
+  /** Re-reads the bootstrap (after any change of session). */
+  reload: () => Promise<PortalBoot>;
+  /**
+   * After any successful sign-in step: re-read the session, then go to `result.next` (or stay,
+   * with `stay`), showing `flash` on arrival.
+   */
+  finishSignIn: (result: SignInResult, opts?: { flash?: string; stay?: boolean }) => Promise<void>;
   signOut: () => Promise<void>;
   /** A one-off message for the sign-in page ("You have signed out."). */
   notice: string | null;
@@ -51,4 +68,29 @@ export function usePageTitle(page: string) {
 }
 
 export const bootstrapUrl = (base: string) => `${base}/api/bootstrap`;
-export const fetchBootstrap = (base: string) => api<PortalBootstrap>(bootstrapUrl(base));
+export const fetchBootstrap = (base: string) => api<PortalBoot>(bootstrapUrl(base));
+
+/**
+ * A path from the server (`/portal/acme/tickets/5`) as a path inside the router's basename
+ * (`/tickets/5`); null when it points elsewhere on the site.
+ */
+export function routerPath(base: string, path: string | undefined | null): string | null {
+  if (!path) return '/';
+  if (path === base) return '/';
+  if (path.startsWith(`${base}/`) || path.startsWith(`${base}?`)) return path.slice(base.length) || '/';
+  return null;
+}
+
+/**
+ * Runs a one-time POST once per key, even when React mounts a page twice (StrictMode) or the
+ * page re-renders: redeeming a link twice would fail the second time.
+ */
+const onceResults = new Map<string, Promise<unknown>>();
+export function once<T>(key: string, run: () => Promise<T>): Promise<T> {
+  let p = onceResults.get(key) as Promise<T> | undefined;
+  if (!p) {
+    p = run();
+    onceResults.set(key, p);
+  }
+  return p;
+}

@@ -1,14 +1,15 @@
 import { useEffect, useId, useState } from 'react';
 import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { ApiError } from '../../ui/api.ts';
-import { useContact, useSession } from '../session.tsx';
+import { useContact, useSession, type FlashState } from '../session.tsx';
 
 /** The signed-in frame: skip link, header with navigation and account, main landmark. */
 export function Layout() {
   const { workspace, signOut } = useSession();
   const contact = useContact();
   const navigate = useNavigate();
-  const { pathname } = useLocation();
+  const { pathname, state } = useLocation();
+  const flash = (state as FlashState | null)?.flash;
   const [menuOpen, setMenuOpen] = useState(false);
   const [signingOut, setSigningOut] = useState(false);
   const [signOutError, setSignOutError] = useState<string | null>(null);
@@ -71,6 +72,11 @@ export function Layout() {
                     <NavLink to="/tickets/new">New ticket</NavLink>
                   </li>
                 )}
+                {contact.role === 'manager' && (
+                  <li>
+                    <NavLink to="/team">Team</NavLink>
+                  </li>
+                )}
               </ul>
             </nav>
             <div className="account">
@@ -78,6 +84,9 @@ export function Layout() {
                 <span className="account-name">{contact.name}</span>
                 <span className="account-client">{contact.client.name}</span>
               </div>
+              <NavLink to="/account" className="btn btn-quiet account-link">
+                Account
+              </NavLink>
               <button type="button" className="btn btn-quiet" onClick={onSignOut} disabled={signingOut}>
                 {signingOut ? 'Signing out…' : 'Sign out'}
               </button>
@@ -89,6 +98,14 @@ export function Layout() {
         {signOutError && (
           <div className="alert alert-error" role="alert">
             {signOutError}
+          </div>
+        )}
+        {flash && (
+          <div className="alert alert-success flash" role="status">
+            <span aria-hidden="true" className="check-icon">
+              ✓
+            </span>
+            {flash}
           </div>
         )}
         <Outlet />

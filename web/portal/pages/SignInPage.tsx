@@ -1,111 +1,214 @@
 import { useRef, useState, type FormEvent } from 'react';
-import { ApiError } from '../../ui/api.ts';
-import { describedBy, FieldError, PageHeading, Spinner } from '../components/bits.tsx';
+import { Link, useLocation, useSearchParams } from 'react-router';
+import type { LinkRequested, SignInResult } from '../../../contracts/auth.ts';
+import { api, ApiError } from '../../ui/api.ts';
+import { Spinner } from '../components/bits.tsx';
+import { AuthFrame, MagicLinkSent } from '../components/AuthFrame.tsx';
+import { emailProblem, Field, isCode, messageOf } from '../components/forms.tsx';
 import { usePageTitle, useSession } from '../session.tsx';
 
 type Errors = { email?: string; password?: string };
+type Mode = 'password' | 'link';
 
+/**
+ * The sign-in page, with the methods the workspace allows: email and password, and/or a
+ * sign-in link by email. Shown at any address while signed out; afterwards the person lands
+ * on `?next=` or the page they asked for.
+ */
 export function SignInPage() {
-  const { workspace, signIn, notice } = useSession();
+  const { workspace, signInMethods: methods, notice, base, finishSignIn } = useSession();
   usePageTitle('Sign in');
+  const [params] = useSearchParams();
+  const { pathname, search } = useLocation();
+  // Where to go afterwards: `?next=` or the address this page is showing in place of.
+  const next = params.get('next') ?? (pathname !== '/' ? `${base}${pathname}${search}` : undefined);
+
+  const [mode, setMode] = useState<Mode>(methods.password ? 'password' : 'link');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [errors, setErrors] = useState<Errors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
+  const [sentTo, setSentTo] = useState<string | null>(null);
   const emailRef = useRef<HTMLInputElement>(null);
   const passwordRef = useRef<HTMLInputElement>(null);
 
-  const onSubmit = async (e: FormEvent) => {
-    e.preventDefault();
-    const next: Errors = {};
-    if (!email.trim()) next.email = 'Enter your email address.';
-    else if (!/^[^\s@]+@[^\s@]+$/.test(email.trim())) next.email = 'Enter a valid email address, like name@company.com.';
-    if (!password) next.password = 'Enter your password.';
-    setErrors(next);
+  const switchMode = (to: Mode) => {
+    setMode(to);
+    setErrors({});
     setFormError(null);
-    if (next.email) return emailRef.current?.focus();
-    if (next.password) return passwordRef.current?.focus();
+    // The field to fill next keeps the focus (the button that had it is gone).
+    requestAnimationFrame(() => emailRef.current?.focus());
+  };
+
+  const onPasswordSubmit = async (e: FormEvent) => {
+    e.preventDefault();
+    const found: Errors = { email: emailProblem(email), password: password ? undefined : 'Enter your password.' };
+    setErrors(found);
+    setFormError(null);
+    if (found.email) return emailRef.current?.focus();
+    if (found.password) return passwordRef.current?.focus();
 
     setSubmitting(true);
     try {
-      await signIn(email.trim(), password);
-      // The signed-in app replaces this page.
+      const result = await api<SignInResult>(`${base}/api/auth/sign-in`, {
+        method: 'POST',
+        body: { email: email.trim(), password, ...(next ? { next } : {}) },
+      });
+      await finishSignIn(result);
+      // The signed-in app (or the second step) replaces this page.
     } catch (err) {
       setSubmitting(false);
-      if (err instanceof ApiError && err.code === 'validation_failed') {
+      if (isCode(err, 'validation_failed') && err instanceof ApiError) {
         setErrors({ email: err.field('email'), password: err.field('password') });
-        setFormError(err.message);
-      } else {
-        setFormError(err instanceof ApiError ? err.message : 'Something went wrong. Try again.');
       }
-      if (err instanceof ApiError && err.code === 'invalid_credentials') {
+      setFormError(messageOf(err));
+      if (isCode(err, 'invalid_credentials')) {
         setPassword('');
         passwordRef.current?.focus();
       }
     }
   };
 
-  return (
-    <main id="main" className="signin-page">
-      <div className="signin-card card">
-        <PageHeading className="signin-title">{workspace.name}</PageHeading>
-        <p className="signin-intro">Sign in to see your support tickets and ask for help.</p>
+  const onLinkSubmit = async (e: FormEvent) => {
+    e.preventDefault();
+    const problem = emailProblem(email);
+    setErrors({ email: problem });
+    setFormError(null);
+    if (problem) return emailRef.current?.focus();
 
-        {notice && !formError && (
-          <div className="alert alert-info" role="status">
-            {notice}
-          </div>
-        )}
-        {formError && (
-          <div className="alert alert-error" role="alert" id="signin-error">
-            {formError}
-          </div>
-        )}
+    setSubmitting(true);
+    try {
+      await api<LinkRequested>(`${base}/api/auth/magic-link`, { method: 'POST', body: { email: email.trim() } });
+      setSentTo(email.trim());
+    } catch (err) {
+      if (isCode(err, 'validation_failed') && err instanceof ApiError) setErrors({ email: err.field('email') });
+      setFormError(messageOf(err));
+    } finally {
+      setSubmitting(false);
+    }
+  };
 
-        <form onSubmit={onSubmit} noValidate aria-label="Sign in">
-          <div className="field">
-            <label htmlFor="signin-email">Email address</label>
-            <input
-              ref={emailRef}
-              id="signin-email"
-              name="email"
-              type="email"
-              inputMode="email"
-              autoComplete="username"
-              autoCapitalize="none"
-              spellCheck={false}
-              required
-              value={email}
-              onChange={(e) => setEmail(e.target.value)}
-              aria-invalid={errors.email ? true : undefined}
-              aria-describedby={describedBy(errors.email && 'signin-email-error')}
-            />
-            <FieldError id="signin-email-error" message={errors.email} />
-          </div>
-          <div className="field">
-            <label htmlFor="signin-password">Password</label>
-            <input
-              ref={passwordRef}
-              id="signin-password"
-              name="password"
-              type="password"
-              autoComplete="current-password"
-              required
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-              aria-invalid={errors.password ? true : undefined}
-              aria-describedby={describedBy(errors.password && 'signin-password-error')}
-            />
-            <FieldError id="signin-password-error" message={errors.password} />
-          </div>
+  const errorAlert = formError && (
+    <div className="alert alert-error" role="alert" id="signin-error">
+      {formError}
+    </div>
+  );
+  const emailField = (
+    <Field
+      inputRef={emailRef}
+      id="signin-email"
+      label="Email address"
+      name="email"
+      type="email"
+      inputMode="email"
+      autoComplete="username"
+      autoCapitalize="none"
+      spellCheck={false}
+      required
+      value={email}
+      onChange={(e) => setEmail(e.target.value)}
+      error={errors.email}
+    />
+  );
+
+  let body;
+  if (!methods.password && !methods.magicLink) {
+    body = (
+      <div className="alert alert-info">
+        Sign in with the link in an email from your support team. If you need a new link, contact your support team.
+      </div>
+    );
+  } else if (mode === 'link' && sentTo) {
+    body = (
+      <MagicLinkSent
+        email={sentTo}
+        onReset={() => {
+          setSentTo(null);
+          setEmail('');
+          requestAnimationFrame(() => emailRef.current?.focus());
+        }}
+      />
+    );
+  } else if (mode === 'link') {
+    body = (
+      <>
+        {errorAlert}
+        <form onSubmit={onLinkSubmit} noValidate aria-label="Email me a sign-in link">
+          <p className="form-lead">We will email you a link that signs you in, no password needed.</p>
+          {emailField}
+          <button type="submit" className="btn btn-primary btn-block" disabled={submitting}>
+            {submitting && <Spinner />}
+            {submitting ? 'Sending…' : 'Email me a link'}
+          </button>
+        </form>
+        {methods.password && (
+          <p className="signin-switch">
+            <button type="button" className="link-button" onClick={() => switchMode('password')}>
+              Sign in with a password instead
+            </button>
+          </p>
+        )}
+      </>
+    );
+  } else {
+    body = (
+      <>
+        {errorAlert}
+        <form onSubmit={onPasswordSubmit} noValidate aria-label="Sign in">
+          {emailField}
+          <Field
+            inputRef={passwordRef}
+            id="signin-password"
+            label="Password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            error={errors.password}
+          />
           <button type="submit" className="btn btn-primary btn-block" disabled={submitting}>
             {submitting && <Spinner />}
             {submitting ? 'Signing in…' : 'Sign in'}
           </button>
         </form>
-        <p className="signin-help">Forgot your password or need an account? Contact your support team.</p>
-      </div>
-    </main>
+        <p className="signin-forgot">
+          <Link to="/forgot-password">Forgot your password?</Link>
+        </p>
+        {methods.magicLink && (
+          <>
+            <p className="divider">
+              <span>or</span>
+            </p>
+            <button type="button" className="btn btn-block" onClick={() => switchMode('link')}>
+              <span aria-hidden="true" className="btn-icon">
+                ✉
+              </span>
+              Email me a sign-in link
+            </button>
+          </>
+        )}
+      </>
+    );
+  }
+
+  return (
+    <AuthFrame brandAsTitle title={workspace.name} intro="Sign in to see your support tickets and ask for help.">
+      {notice && !formError && (
+        <div className="alert alert-info" role="status">
+          {notice}
+        </div>
+      )}
+      {body}
+      {methods.registration !== 'off' ? (
+        <p className="signin-help">
+          New here? <Link to="/register">Create an account</Link>
+        </p>
+      ) : (
+        <p className="signin-help">Need an account? Contact your support team.</p>
+      )}
+    </AuthFrame>
   );
 }

@@ -1,0 +1,102 @@
+import { useRef, useState, type FormEvent } from 'react';
+import { ApiError } from '../../ui/api.ts';
+import { Spinner } from './bits.tsx';
+import { Field, isCode, messageOf, newPasswordProblem, passwordHint } from './forms.tsx';
+
+type Errors = { password?: string; repeat?: string };
+
+/**
+ * A new password, typed twice. `submit` sends it; an `invalid_link` error goes to `onInvalidLink`,
+ * any other error shows on the form.
+ */
+export function NewPasswordForm({
+  idPrefix,
+  submitLabel,
+  busyLabel,
+  submit,
+  onInvalidLink,
+  email,
+}: {
+  idPrefix: string;
+  submitLabel: string;
+  busyLabel: string;
+  submit: (password: string) => Promise<void>;
+  onInvalidLink: () => void;
+  /** For password managers, when known. */
+  email?: string;
+}) {
+  const [password, setPassword] = useState('');
+  const [repeat, setRepeat] = useState('');
+  const [errors, setErrors] = useState<Errors>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [submitting, setSubmitting] = useState(false);
+  const passwordRef = useRef<HTMLInputElement>(null);
+  const repeatRef = useRef<HTMLInputElement>(null);
+
+  const onSubmit = async (e: FormEvent) => {
+    e.preventDefault();
+    const found: Errors = { password: newPasswordProblem(password) };
+    if (!found.password && repeat !== password)
+      found.repeat = repeat ? 'The two passwords are not the same.' : 'Type the new password again.';
+    setErrors(found);
+    setFormError(null);
+    if (found.password) return passwordRef.current?.focus();
+    if (found.repeat) return repeatRef.current?.focus();
+
+    setSubmitting(true);
+    try {
+      await submit(password);
+      // The caller moves on to the signed-in app.
+    } catch (err) {
+      setSubmitting(false);
+      if (isCode(err, 'invalid_link')) return onInvalidLink();
+      if (isCode(err, 'validation_failed') && err instanceof ApiError && err.field('password')) {
+        setErrors({ password: err.field('password') });
+        passwordRef.current?.focus();
+      }
+      setFormError(messageOf(err));
+    }
+  };
+
+  return (
+    <>
+      {formError && (
+        <div className="alert alert-error" role="alert">
+          {formError}
+        </div>
+      )}
+      <form onSubmit={onSubmit} noValidate aria-label={submitLabel}>
+        {email && <input type="email" name="username" autoComplete="username" value={email} readOnly hidden />}
+        <Field
+          inputRef={passwordRef}
+          id={`${idPrefix}-password`}
+          label="New password"
+          hint={passwordHint}
+          name="new-password"
+          type="password"
+          autoComplete="new-password"
+          required
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          error={errors.password}
+        />
+        <Field
+          inputRef={repeatRef}
+          id={`${idPrefix}-repeat`}
+          label="Repeat the new password"
+          name="repeat-password"
+          type="password"
+          autoComplete="new-password"
+          required
+          value={repeat}
+          onChange={(e) => setRepeat(e.target.value)}
+          error={errors.repeat}
+        />
+        <button type="submit" className="btn btn-primary btn-block" disabled={submitting}>
+          {submitting && <Spinner />}
+          {submitting ? busyLabel : submitLabel}
+        </button>
+      </form>
+    </>
+  );
+}
