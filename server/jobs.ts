@@ -9,7 +9,5 @@ export function registerJobs(deps: Deps, transport: Transport) {
   jobs.work('mail.deliver', (d) => deliverMail(deps.db, transport, deps.config.mailFrom, String(d.id)));
   jobs.work('auth.magic-link', (d) => handleMagicLinkRequest(deps, d as { workspaceId: string; email: string }));
   jobs.work('auth.password-reset', (d) => handlePasswordResetRequest(deps, d as { workspaceId: string; email: string }));
-  jobs.work('auth.register', (d) =>
-    handleRegistration(deps, d as { workspaceId: string; email: string; name: string; passwordHash: string }),
-  );
+  jobs.work('auth.register', (d) => handleRegistration(deps, { id: String(d.id) }));
 }

@@ -44,10 +44,24 @@ export async function handlePasswordResetRequest(deps: Deps, data: { workspaceId
  * domain belongs to a client. `open`: also anyone else, into the workspace's chosen client.
  * The account stays unusable until the address is confirmed.
  */
-export async function handleRegistration(
-  deps: Deps,
-  data: { workspaceId: string; email: string; name: string; passwordHash: string },
-) {
+export async function handleRegistration(deps: Deps, { id }: { id: string }) {
+  const request = await first<{ workspace_id: string; email: string; name: string; password_hash: string }>(
+    deps.db,
+    'select workspace_id, email::text as email, name, password_hash from registration_requests where id = $1',
+    [id],
+  );
+  if (!request) return;
+  await register(deps, {
+    workspaceId: request.workspace_id,
+    email: request.email,
+    name: request.name,
+    passwordHash: request.password_hash,
+  });
+  // Removed only once handled: if the process dies before, the job's retry finds it again.
+  await deps.db.query('delete from registration_requests where id = $1', [id]);
+}
+
+async function register(deps: Deps, data: { workspaceId: string; email: string; name: string; passwordHash: string }) {
   const ws = await workspaceById(deps.db, data.workspaceId);
   if (ws.registration === 'off' || !(await mailAllowed(deps, ws.id, data.email))) return;
   const existing = await findContact(deps, ws.id, data.email);

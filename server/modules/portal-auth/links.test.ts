@@ -308,3 +308,16 @@ describe('rate limits', () => {
     expect(smtp.received.filter((m) => m.to === email)).toHaveLength(5);
   });
 });
+
+describe('registration requests', () => {
+  it('keep no password hash once handled, and none in the job queue', async () => {
+    const ws = await createWorkspace(env.db);
+    const email = `hash-check-${Date.now()}@client-a.test`;
+    await post(`/portal/${ws.slug}/api/auth/register`, { name: 'H', email, password: 'a good long password' });
+    await waitForJobs(env);
+    expect(await env.db.query('select 1 from registration_requests where workspace_id = $1', [ws.id])).toEqual([]);
+    const jobs = await env.db.query<{ data: unknown }>(`select data from pgboss.job where name like $1`, [`${env.jobPrefix}auth.register`]);
+    expect(jobs.length).toBeGreaterThan(0);
+    expect(JSON.stringify(jobs)).not.toContain('argon2');
+  });
+});

@@ -73,9 +73,15 @@ export async function portalAuthRoutes(app: FastifyInstance, { deps }: { deps: D
     const input = parse(registerBody, request.body);
     if (ws(request).registration === 'off') throw new AppError('registration_disabled');
     await limitCredentialAttempt(deps.db, 'register', request.ip);
-    // Hashed for every request, so a known address costs the same as an unknown one.
+    // Hashed and stored for every request, so a known address costs the same as an unknown one.
     const passwordHash = await hashPassword(input.password);
-    await deps.jobs.send(deps.db, 'auth.register', { workspaceId: ws(request).id, email: input.email, name: input.name, passwordHash });
+    await deps.db.tx(async (tx) => {
+      const [row] = await tx.query<{ id: string }>(
+        'insert into registration_requests (workspace_id, email, name, password_hash) values ($1, $2, $3, $4) returning id',
+        [ws(request).id, input.email, input.name, passwordHash],
+      );
+      await deps.jobs.send(tx, 'auth.register', { id: row!.id });
+    });
     reply.code(202);
     return LINK_SENT;
   });
