@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { Link } from 'react-router';
 import type { TicketPriority, TicketStatus } from '../../contracts/tickets.ts';
 import { fullTime, priorityLabel, relativeTime, staffStatusLabel } from '../ui/format.ts';
 import { ApiError } from './http.ts';
@@ -145,5 +146,36 @@ export function Field({ id, label, error, hint, children }: FieldProps) {
         </span>
       )}
     </div>
+  );
+}
+
+/** Previous / "Page n of m" / Next links under a paged list; nothing when there is only one page. */
+export function Pagination({ page, pages, href }: { page: number; pages: number; href: (page: number) => string }) {
+  if (pages <= 1) return null;
+  return (
+    <nav aria-label="Pagination" className="pagination">
+      {page > 1 ? (
+        <Link className="btn btn-small" to={href(page - 1)}>
+          <span aria-hidden="true">← </span>Previous<span className="visually-hidden"> page</span>
+        </Link>
+      ) : (
+        <span className="btn btn-small is-disabled" aria-hidden="true">
+          ← Previous
+        </span>
+      )}
+      <span className="page-of">
+        Page {page} of {pages}
+      </span>
+      {page < pages ? (
+        <Link className="btn btn-small" to={href(page + 1)}>
+          Next<span className="visually-hidden"> page</span>
+          <span aria-hidden="true"> →</span>
+        </Link>
+      ) : (
+        <span className="btn btn-small is-disabled" aria-hidden="true">
+          Next →
+        </span>
+      )}
+    </nav>
   );
 }

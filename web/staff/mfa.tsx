@@ -5,7 +5,7 @@
  */
 import { useEffect, useRef, useState, type FormEvent, type Ref } from 'react';
 import type { MfaSetup } from '../../contracts/auth.ts';
-import { Field } from './components.tsx';
+import { ErrorAlert, Field } from './components.tsx';
 import { ApiError, errorMessage, staffApi } from './http.ts';
 
 /** Strips spaces and dashes a person may type into a 6-digit code ("123 456"). */
@@ -212,11 +212,7 @@ export function MfaSetupFlow({
             <p className="small muted">Time-based, 6 digits, every 30 seconds.</p>
           </div>
         </div>
-        {errors.form && (
-          <div className="alert alert-error" role="alert">
-            {errors.form}
-          </div>
-        )}
+        <ErrorAlert error={errors.form} />
         <Field id="mfa-setup-code" label="Enter the 6-digit code your app shows" error={errors.code}>
           {(aria) => <CodeInput id="mfa-setup-code" aria={aria} inputRef={codeRef} value={code} onChange={setCode} />}
         </Field>

@@ -1,6 +1,6 @@
 /** The frame of the pages around signing in: one centred card, the workspace's name above. */
 import { useEffect, useRef, type ReactNode } from 'react';
-import { PageHeading } from './bits.tsx';
+import { PageHeading, Spinner } from './bits.tsx';
 import { useSession } from '../session.tsx';
 
 export function AuthFrame({
@@ -77,5 +77,42 @@ export function MagicLinkSent({ email, onReset }: { email: string; onReset: () =
       </p>
       <p>Check your spam folder if it does not arrive in a few minutes.</p>
     </LinkSent>
+  );
+}
+
+/** An emailed link that could not be used because of an error: the server's message and a retry. */
+export function RedeemFailed({
+  title,
+  message,
+  onRetry,
+  children,
+}: {
+  title: ReactNode;
+  message: string;
+  onRetry: () => void;
+  /** Links below the retry button. */
+  children?: ReactNode;
+}) {
+  return (
+    <AuthFrame title={title}>
+      <div className="alert alert-error" role="alert">
+        {message}
+      </div>
+      <button type="button" className="btn btn-primary btn-block" onClick={onRetry}>
+        Try again
+      </button>
+      {children}
+    </AuthFrame>
+  );
+}
+
+/** While an emailed link is being used. */
+export function RedeemWorking({ title, children }: { title: ReactNode; children: ReactNode }) {
+  return (
+    <AuthFrame title={title}>
+      <p className="working" role="status">
+        <Spinner /> {children}
+      </p>
+    </AuthFrame>
   );
 }

@@ -2,6 +2,7 @@ import { useEffect, useId, useState } from 'react';
 import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { ApiError } from '../../ui/api.ts';
 import { useContact, useSession, type FlashState } from '../session.tsx';
+import { ErrorAlert } from './forms.tsx';
 
 /** The signed-in frame: skip link, header with navigation and account, main landmark. */
 export function Layout() {
@@ -95,11 +96,7 @@ export function Layout() {
         </div>
       </header>
       <main id="main" className="container site-main" tabIndex={-1}>
-        {signOutError && (
-          <div className="alert alert-error" role="alert">
-            {signOutError}
-          </div>
-        )}
+        <ErrorAlert message={signOutError} />
         {flash && (
           <div className="alert alert-success flash" role="status">
             <span aria-hidden="true" className="check-icon">

@@ -1,7 +1,6 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { ApiError } from '../../ui/api.ts';
-import { Spinner } from './bits.tsx';
-import { Field, isCode, messageOf, newPasswordProblem, passwordHint } from './forms.tsx';
+import { ErrorAlert, isCode, messageOf, newPasswordPairProblems, NewPasswordFields, SubmitButton } from './forms.tsx';
 
 type Errors = { password?: string; repeat?: string };
 
@@ -35,9 +34,7 @@ export function NewPasswordForm({
 
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
-    const found: Errors = { password: newPasswordProblem(password) };
-    if (!found.password && repeat !== password)
-      found.repeat = repeat ? 'The two passwords are not the same.' : 'Type the new password again.';
+    const found: Errors = newPasswordPairProblems(password, repeat);
     setErrors(found);
     setFormError(null);
     if (found.password) return passwordRef.current?.focus();
@@ -60,42 +57,22 @@ export function NewPasswordForm({
 
   return (
     <>
-      {formError && (
-        <div className="alert alert-error" role="alert">
-          {formError}
-        </div>
-      )}
+      <ErrorAlert message={formError} />
       <form onSubmit={onSubmit} noValidate aria-label={submitLabel}>
         {email && <input type="email" name="username" autoComplete="username" value={email} readOnly hidden />}
-        <Field
-          inputRef={passwordRef}
-          id={`${idPrefix}-password`}
-          label="New password"
-          hint={passwordHint}
-          name="new-password"
-          type="password"
-          autoComplete="new-password"
+        <NewPasswordFields
+          ids={{ password: `${idPrefix}-password`, repeat: `${idPrefix}-repeat` }}
+          refs={{ password: passwordRef, repeat: repeatRef }}
+          password={password}
+          repeat={repeat}
+          onPasswordChange={setPassword}
+          onRepeatChange={setRepeat}
+          errors={errors}
           required
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          error={errors.password}
         />
-        <Field
-          inputRef={repeatRef}
-          id={`${idPrefix}-repeat`}
-          label="Repeat the new password"
-          name="repeat-password"
-          type="password"
-          autoComplete="new-password"
-          required
-          value={repeat}
-          onChange={(e) => setRepeat(e.target.value)}
-          error={errors.repeat}
-        />
-        <button type="submit" className="btn btn-primary btn-block" disabled={submitting}>
-          {submitting && <Spinner />}
-          {submitting ? busyLabel : submitLabel}
-        </button>
+        <SubmitButton className="btn btn-primary btn-block" busy={submitting} busyLabel={busyLabel}>
+          {submitLabel}
+        </SubmitButton>
       </form>
     </>
   );

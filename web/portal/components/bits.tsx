@@ -63,3 +63,15 @@ export const describedBy = (...ids: (string | false | undefined)[]) => ids.filte
 export function Spinner() {
   return <span className="spinner" aria-hidden="true" />;
 }
+
+/** Loading something failed: the reason and a retry, inside the alert. */
+export function LoadFailed({ children, onRetry }: { children: ReactNode; onRetry: () => void }) {
+  return (
+    <div className="alert alert-error" role="alert">
+      <p className="alert-text">{children}</p>
+      <button type="button" className="btn" onClick={onRetry}>
+        Try again
+      </button>
+    </div>
+  );
+}

@@ -1,8 +1,8 @@
 /** Form pieces shared by the sign-in and account pages. */
-import type { InputHTMLAttributes, ReactNode, Ref } from 'react';
+import type { InputHTMLAttributes, ReactNode, Ref, TextareaHTMLAttributes } from 'react';
 import { MIN_PASSWORD_LENGTH } from '../../../contracts/constants.ts';
 import { ApiError } from '../../ui/api.ts';
-import { describedBy, FieldError } from './bits.tsx';
+import { describedBy, FieldError, Spinner } from './bits.tsx';
 
 type FieldProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'ref'> & {
   id: string;
@@ -58,6 +58,14 @@ export function newPasswordProblem(password: string): string | undefined {
   return undefined;
 }
 
+/** Problems with a new password and its repetition; the repetition is only checked once the password is fine. */
+export function newPasswordPairProblems(password: string, repeat: string): { password?: string; repeat?: string } {
+  const found: { password?: string; repeat?: string } = { password: newPasswordProblem(password) };
+  if (!found.password && repeat !== password)
+    found.repeat = repeat ? 'The two passwords are not the same.' : 'Type the new password again.';
+  return found;
+}
+
 export const passwordHint = `At least ${MIN_PASSWORD_LENGTH} characters. A few unrelated words make a strong password.`;
 
 /** The message to show for a failed request. */
@@ -99,6 +107,11 @@ export const totpInputProps = {
   autoCapitalize: 'none',
 } as const;
 
+/** The field for the 6-digit code of an authenticator app. */
+export function TotpField({ label = '6-digit code', ...props }: Omit<FieldProps, 'label'> & { label?: ReactNode }) {
+  return <Field label={label} fieldClassName="field-code" name="code" {...totpInputProps} {...props} />;
+}
+
 export const recoveryInputProps = {
   type: 'text',
   autoComplete: 'off',
@@ -107,3 +120,124 @@ export const recoveryInputProps = {
   autoCapitalize: 'none',
   autoCorrect: 'off',
 } as const;
+
+/** The message above a form when a request failed; nothing when there is none. */
+export function ErrorAlert({ message, id }: { message: string | null | undefined; id?: string }) {
+  if (!message) return null;
+  return (
+    <div className="alert alert-error" role="alert" id={id}>
+      {message}
+    </div>
+  );
+}
+
+/** A submit button that shows a spinner and its busy label while the request runs. */
+export function SubmitButton({
+  busy,
+  busyLabel,
+  children,
+  className = 'btn btn-primary',
+}: {
+  busy: boolean;
+  busyLabel: ReactNode;
+  children: ReactNode;
+  className?: string;
+}) {
+  return (
+    <button type="submit" className={className} disabled={busy}>
+      {busy && <Spinner />}
+      {busy ? busyLabel : children}
+    </button>
+  );
+}
+
+/** An email address field, with the input attributes every sign-in form uses. */
+export function EmailField({ label = 'Email address', ...props }: Omit<FieldProps, 'label'> & { label?: ReactNode }) {
+  return (
+    <Field
+      label={label}
+      name="email"
+      type="email"
+      inputMode="email"
+      autoComplete="username"
+      autoCapitalize="none"
+      spellCheck={false}
+      required
+      {...props}
+    />
+  );
+}
+
+type NewPasswordFieldsProps = {
+  ids: { password: string; repeat: string };
+  refs: { password: Ref<HTMLInputElement>; repeat: Ref<HTMLInputElement> };
+  password: string;
+  repeat: string;
+  onPasswordChange: (value: string) => void;
+  onRepeatChange: (value: string) => void;
+  errors: { password?: string; repeat?: string };
+  required?: boolean;
+};
+
+/** "New password" and "Repeat the new password", as on the reset, welcome and account pages. */
+export function NewPasswordFields({ ids, refs, password, repeat, onPasswordChange, onRepeatChange, errors, required }: NewPasswordFieldsProps) {
+  return (
+    <>
+      <Field
+        inputRef={refs.password}
+        id={ids.password}
+        label="New password"
+        hint={passwordHint}
+        name="new-password"
+        type="password"
+        autoComplete="new-password"
+        required={required}
+        value={password}
+        onChange={(e) => onPasswordChange(e.target.value)}
+        error={errors.password}
+      />
+      <Field
+        inputRef={refs.repeat}
+        id={ids.repeat}
+        label="Repeat the new password"
+        name="repeat-password"
+        type="password"
+        autoComplete="new-password"
+        required={required}
+        value={repeat}
+        onChange={(e) => onRepeatChange(e.target.value)}
+        error={errors.repeat}
+      />
+    </>
+  );
+}
+
+type TextAreaFieldProps = Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'id' | 'ref'> & {
+  id: string;
+  /** Start of the hint's and error's ids: `${idPrefix}-hint`, `${idPrefix}-error`. */
+  idPrefix: string;
+  label: ReactNode;
+  hint: ReactNode;
+  error?: string;
+  textareaRef?: Ref<HTMLTextAreaElement>;
+};
+
+/** A labelled textarea with its hint below it, and its error. */
+export function TextAreaField({ id, idPrefix, label, hint, error, textareaRef, ...textarea }: TextAreaFieldProps) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <textarea
+        ref={textareaRef}
+        id={id}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(`${idPrefix}-hint`, error && `${idPrefix}-error`)}
+        {...textarea}
+      />
+      <p className="hint" id={`${idPrefix}-hint`}>
+        {hint}
+      </p>
+      <FieldError id={`${idPrefix}-error`} message={error} />
+    </div>
+  );
+}

@@ -9,7 +9,8 @@ import {
   isCode,
   messageOf,
   normaliseCode,
-  totpInputProps,
+  SubmitButton,
+  TotpField,
 } from './forms.tsx';
 import { useSession } from '../session.tsx';
 
@@ -84,11 +85,7 @@ export function MfaEnrol({ onConfirmed, onCancel }: { onConfirmed: (codes: strin
           <button type="button" className="btn btn-primary" onClick={() => void start()}>
             Try again
           </button>
-          {onCancel && (
-            <button type="button" className="btn btn-quiet" onClick={onCancel}>
-              Cancel
-            </button>
-          )}
+          <CancelButton onCancel={onCancel} />
         </div>
       </>
     );
@@ -123,16 +120,22 @@ export function MfaEnrol({ onConfirmed, onCancel }: { onConfirmed: (codes: strin
             {reauthBusy && <Spinner />}
             Continue
           </button>
-          {onCancel && (
-            <button type="button" className="btn btn-quiet" onClick={onCancel}>
-              Cancel
-            </button>
-          )}
+          <CancelButton onCancel={onCancel} />
         </div>
       </form>
     );
   }
   return <ScanStep setup={state.setup} onConfirmed={onConfirmed} onCancel={onCancel} />;
+}
+
+/** "Cancel" beside a step's main button, when the step can be left. */
+function CancelButton({ onCancel }: { onCancel?: () => void }) {
+  if (!onCancel) return null;
+  return (
+    <button type="button" className="btn btn-quiet" onClick={onCancel}>
+      Cancel
+    </button>
+  );
 }
 
 function ScanStep({
@@ -202,27 +205,18 @@ function ScanStep({
       <li>
         <p className="step-title">Enter the 6-digit code the app shows</p>
         <form onSubmit={onSubmit} noValidate aria-label="Confirm the code from your app">
-          <Field
+          <TotpField
             inputRef={codeRef}
             id="mfa-enrol-code"
-            label="6-digit code"
-            fieldClassName="field-code"
-            name="code"
-            {...totpInputProps}
             value={code}
             onChange={(e) => setCode(e.target.value)}
             error={error}
           />
           <div className="form-actions">
-            <button type="submit" className="btn btn-primary" disabled={submitting}>
-              {submitting && <Spinner />}
-              {submitting ? 'Checking…' : 'Turn on two-step verification'}
-            </button>
-            {onCancel && (
-              <button type="button" className="btn btn-quiet" onClick={onCancel}>
-                Cancel
-              </button>
-            )}
+            <SubmitButton busy={submitting} busyLabel="Checking…">
+              Turn on two-step verification
+            </SubmitButton>
+            <CancelButton onCancel={onCancel} />
           </div>
         </form>
       </li>
@@ -319,13 +313,10 @@ export function IdentityField({
   return (
     <>
       {identity.kind === 'code' ? (
-        <Field
+        <TotpField
           inputRef={inputRef}
           id={`${idPrefix}-code`}
           label="6-digit code from your authenticator app"
-          fieldClassName="field-code"
-          name="code"
-          {...totpInputProps}
           value={identity.value}
           onChange={(e) => onChange({ kind: 'code', value: e.target.value })}
           error={error}

@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import type { MfaStatus, SessionInfo } from '../../../contracts/auth.ts';
 import { ApiError } from '../../ui/api.ts';
-import { PageHeading, Spinner, Time } from '../components/bits.tsx';
-import { Field, isCode, messageOf, newPasswordProblem, passwordHint } from '../components/forms.tsx';
+import { LoadFailed, PageHeading, Spinner, Time } from '../components/bits.tsx';
+import { ErrorAlert, Field, isCode, messageOf, newPasswordPairProblems, NewPasswordFields, SubmitButton } from '../components/forms.tsx';
 import { IdentityField, identityBody, identityProblem, MfaEnrol, RecoveryCodes, type Identity } from '../components/mfa.tsx';
 import { useContact, usePageTitle, useSession } from '../session.tsx';
 
@@ -48,6 +48,11 @@ function MfaSection() {
     };
   }, [request, attempt]);
 
+  const openPanel = (to: MfaPanel) => {
+    setMessage(null);
+    setPanel(to);
+  };
+
   const close = (msg: string | null) => {
     setPanel(null);
     setMessage(msg);
@@ -80,12 +85,7 @@ function MfaSection() {
         </p>
       )}
       {load.status === 'failed' && (
-        <div className="alert alert-error" role="alert">
-          <p className="alert-text">{load.message}</p>
-          <button type="button" className="btn" onClick={() => setAttempt((a) => a + 1)}>
-            Try again
-          </button>
-        </div>
+        <LoadFailed onRetry={() => setAttempt((a) => a + 1)}>{load.message}</LoadFailed>
       )}
       {status && typeof panel === 'object' && panel !== null && (
         <RecoveryCodes
@@ -121,10 +121,7 @@ function MfaSection() {
             <button
               type="button"
               className="btn btn-primary"
-              onClick={() => {
-                setMessage(null);
-                setPanel('enrol');
-              }}
+              onClick={() => openPanel('enrol')}
             >
               Set up
             </button>
@@ -150,10 +147,7 @@ function MfaSection() {
             <button
               type="button"
               className="btn"
-              onClick={() => {
-                setMessage(null);
-                setPanel('regen');
-              }}
+              onClick={() => openPanel('regen')}
             >
               New recovery codes
             </button>
@@ -161,10 +155,7 @@ function MfaSection() {
               <button
                 type="button"
                 className="btn btn-danger"
-                onClick={() => {
-                  setMessage(null);
-                  setPanel('disable');
-                }}
+                onClick={() => openPanel('disable')}
               >
                 Turn off
               </button>
@@ -242,11 +233,7 @@ function ConfirmIdentityPanel({
           ? 'Signing in will need only your password or an email link. Your recovery codes stop working. To confirm it’s you, enter a code from your app or your password.'
           : 'Your current recovery codes stop working. To confirm it’s you, enter a code from your app or your password.'}
       </p>
-      {formError && (
-        <div className="alert alert-error" role="alert">
-          {formError}
-        </div>
-      )}
+      <ErrorAlert message={formError} />
       <IdentityField idPrefix={`confirm-${kind}`} identity={identity} onChange={setIdentity} error={error} inputRef={inputRef} />
       <div className="form-actions">
         <button type="submit" className={kind === 'disable' ? 'btn btn-danger-solid' : 'btn btn-primary'} disabled={submitting}>
@@ -280,9 +267,7 @@ function PasswordSection({ onChanged }: { onChanged: () => void }) {
 
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
-    const found: PwErrors = { password: newPasswordProblem(password) };
-    if (!found.password && repeat !== password)
-      found.repeat = repeat ? 'The two passwords are not the same.' : 'Type the new password again.';
+    const found: PwErrors = newPasswordPairProblems(password, repeat);
     setErrors(found);
     setFormError(null);
     setDone(false);
@@ -332,11 +317,7 @@ function PasswordSection({ onChanged }: { onChanged: () => void }) {
           Your password is changed. Use it the next time you sign in.
         </div>
       )}
-      {formError && (
-        <div className="alert alert-error" role="alert">
-          {formError}
-        </div>
-      )}
+      <ErrorAlert message={formError} />
       <form onSubmit={onSubmit} noValidate aria-label="Change password" className="password-form">
         {contact && <input type="email" name="username" autoComplete="username" value={contact.email} readOnly hidden />}
         <Field
@@ -355,33 +336,18 @@ function PasswordSection({ onChanged }: { onChanged: () => void }) {
           onChange={(e) => setCurrent(e.target.value)}
           error={errors.current}
         />
-        <Field
-          inputRef={refs.password}
-          id="pw-new"
-          label="New password"
-          hint={passwordHint}
-          name="new-password"
-          type="password"
-          autoComplete="new-password"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          error={errors.password}
+        <NewPasswordFields
+          ids={{ password: 'pw-new', repeat: 'pw-repeat' }}
+          refs={refs}
+          password={password}
+          repeat={repeat}
+          onPasswordChange={setPassword}
+          onRepeatChange={setRepeat}
+          errors={errors}
         />
-        <Field
-          inputRef={refs.repeat}
-          id="pw-repeat"
-          label="Repeat the new password"
-          name="repeat-password"
-          type="password"
-          autoComplete="new-password"
-          value={repeat}
-          onChange={(e) => setRepeat(e.target.value)}
-          error={errors.repeat}
-        />
-        <button type="submit" className="btn btn-primary" disabled={submitting}>
-          {submitting && <Spinner />}
-          {submitting ? 'Saving…' : 'Change password'}
-        </button>
+        <SubmitButton busy={submitting} busyLabel="Saving…">
+          Change password
+        </SubmitButton>
       </form>
     </section>
   );
@@ -468,12 +434,7 @@ function SessionsSection({ version }: { version: number }) {
         </p>
       )}
       {load.status === 'failed' && (
-        <div className="alert alert-error" role="alert">
-          <p className="alert-text">{load.message}</p>
-          <button type="button" className="btn" onClick={refresh}>
-            Try again
-          </button>
-        </div>
+        <LoadFailed onRetry={refresh}>{load.message}</LoadFailed>
       )}
       {items.length > 0 && (
         <ul className="session-list">

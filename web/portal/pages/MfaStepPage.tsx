@@ -4,7 +4,7 @@ import type { SignInResult } from '../../../contracts/auth.ts';
 import { ApiError } from '../../ui/api.ts';
 import { Spinner } from '../components/bits.tsx';
 import { AuthFrame } from '../components/AuthFrame.tsx';
-import { codeProblem, Field, isCode, messageOf, normaliseCode, recoveryInputProps, totpInputProps } from '../components/forms.tsx';
+import { codeProblem, ErrorAlert, Field, isCode, messageOf, normaliseCode, recoveryInputProps, SubmitButton, TotpField } from '../components/forms.tsx';
 import { MfaEnrol, RecoveryCodes } from '../components/mfa.tsx';
 import { requestHeadingFocus } from '../focus.ts';
 import { usePageTitle, useSession } from '../session.tsx';
@@ -99,21 +99,13 @@ function MfaCodeStep() {
           : 'Enter one of the recovery codes you saved when you set up two-step verification.'
       }
     >
-      {formError && (
-        <div className="alert alert-error" role="alert">
-          {formError}
-        </div>
-      )}
+      <ErrorAlert message={formError} />
       <form onSubmit={onSubmit} noValidate aria-label="Two-step verification">
         {kind === 'totp' ? (
-          <Field
+          <TotpField
             key="totp"
             inputRef={codeRef}
             id="mfa-code"
-            label="6-digit code"
-            fieldClassName="field-code"
-            name="code"
-            {...totpInputProps}
             value={code}
             onChange={(e) => setCode(e.target.value)}
             error={error}
@@ -132,10 +124,9 @@ function MfaCodeStep() {
             error={error}
           />
         )}
-        <button type="submit" className="btn btn-primary btn-block" disabled={submitting}>
-          {submitting && <Spinner />}
-          {submitting ? 'Checking…' : 'Continue'}
-        </button>
+        <SubmitButton className="btn btn-primary btn-block" busy={submitting} busyLabel="Checking…">
+          Continue
+        </SubmitButton>
       </form>
       <p className="signin-switch">
         <button type="button" className="link-button" onClick={switchKind}>
@@ -173,11 +164,7 @@ function MfaRequiredEnrol() {
       title="Set up two-step verification"
       intro={`${workspace.name} asks everyone to confirm their sign-in with a code from an authenticator app on their phone. Setting it up takes about a minute.`}
     >
-      {error && (
-        <div className="alert alert-error" role="alert">
-          {error}
-        </div>
-      )}
+      <ErrorAlert message={error} />
       {finishing ? (
         <p className="working" role="status">
           <Spinner /> One moment…

@@ -4,8 +4,9 @@ import { PRIORITIES, type TicketPriority } from '../../../contracts/constants.ts
 import type { PortalTicket } from '../../../contracts/tickets.ts';
 import { ApiError } from '../../ui/api.ts';
 import { priorityLabel } from '../../ui/format.ts';
-import { describedBy, FieldError, PageHeading, Spinner } from '../components/bits.tsx';
+import { describedBy, FieldError, PageHeading } from '../components/bits.tsx';
 import { usePageTitle, useSession } from '../session.tsx';
+import { ErrorAlert, SubmitButton } from '../components/forms.tsx';
 
 type Field = 'subject' | 'description' | 'priority';
 type Errors = Partial<Record<Field, string>>;
@@ -110,11 +111,7 @@ export function NewTicketPage() {
       <p className="page-intro">Tell the support team what you need. The more detail you give, the faster they can help.</p>
 
       <form className="card form-card" onSubmit={onSubmit} noValidate aria-label="New ticket">
-        {formError && (
-          <div className="alert alert-error" role="alert">
-            {formError}
-          </div>
-        )}
+        <ErrorAlert message={formError} />
         <div className="field">
           <label htmlFor="ticket-subject">Subject</label>
           <p className="hint" id="ticket-subject-hint">
@@ -184,10 +181,9 @@ export function NewTicketPage() {
         </div>
 
         <div className="form-actions">
-          <button type="submit" className="btn btn-primary" disabled={submitting}>
-            {submitting && <Spinner />}
-            {submitting ? 'Submitting…' : 'Submit ticket'}
-          </button>
+          <SubmitButton busy={submitting} busyLabel="Submitting…">
+            Submit ticket
+          </SubmitButton>
           <Link to="/" className="btn btn-quiet">
             Cancel
           </Link>

@@ -2,9 +2,8 @@ import { useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import type { LinkRequested } from '../../../contracts/auth.ts';
 import { api, ApiError } from '../../ui/api.ts';
-import { Spinner } from '../components/bits.tsx';
 import { AuthFrame, LinkSent } from '../components/AuthFrame.tsx';
-import { emailProblem, Field, isCode, messageOf, newPasswordProblem, passwordHint } from '../components/forms.tsx';
+import { EmailField, emailProblem, ErrorAlert, Field, isCode, messageOf, newPasswordProblem, passwordHint, SubmitButton } from '../components/forms.tsx';
 import { usePageTitle, useSession } from '../session.tsx';
 
 type FieldName = 'name' | 'email' | 'password';
@@ -99,11 +98,7 @@ export function RegisterPage() {
       title="Create an account"
       intro={`Get help from ${workspace.name}: create an account to open tickets and follow their progress.`}
     >
-      {formError && (
-        <div className="alert alert-error" role="alert">
-          {formError}
-        </div>
-      )}
+      <ErrorAlert message={formError} />
       <form onSubmit={onSubmit} noValidate aria-label="Create an account">
         <Field
           inputRef={refs.name}
@@ -117,18 +112,12 @@ export function RegisterPage() {
           onChange={(e) => setName(e.target.value)}
           error={errors.name}
         />
-        <Field
+        <EmailField
           inputRef={refs.email}
           id="register-email"
           label="Work email address"
           hint={signInMethods.registration === 'known' ? 'Use the address at your organisation, like name@company.com.' : undefined}
-          name="email"
-          type="email"
-          inputMode="email"
           autoComplete="email"
-          autoCapitalize="none"
-          spellCheck={false}
-          required
           value={email}
           onChange={(e) => setEmail(e.target.value)}
           error={errors.email}
@@ -146,10 +135,9 @@ export function RegisterPage() {
           onChange={(e) => setPassword(e.target.value)}
           error={errors.password}
         />
-        <button type="submit" className="btn btn-primary btn-block" disabled={submitting}>
-          {submitting && <Spinner />}
-          {submitting ? 'Creating your account…' : 'Create account'}
-        </button>
+        <SubmitButton className="btn btn-primary btn-block" busy={submitting} busyLabel="Creating your account…">
+          Create account
+        </SubmitButton>
       </form>
       <p className="signin-help">
         Already have an account? <Link to="/">Sign in</Link>

@@ -2,9 +2,8 @@ import { useRef, useState, type FormEvent } from 'react';
 import { Link, useLocation, useSearchParams } from 'react-router';
 import type { LinkRequested, SignInResult } from '../../../contracts/auth.ts';
 import { api, ApiError } from '../../ui/api.ts';
-import { Spinner } from '../components/bits.tsx';
 import { AuthFrame, MagicLinkSent } from '../components/AuthFrame.tsx';
-import { emailProblem, Field, isCode, messageOf } from '../components/forms.tsx';
+import { EmailField, emailProblem, ErrorAlert, Field, isCode, messageOf, SubmitButton } from '../components/forms.tsx';
 import { usePageTitle, useSession } from '../session.tsx';
 
 type Errors = { email?: string; password?: string };
@@ -89,23 +88,11 @@ export function SignInPage() {
     }
   };
 
-  const errorAlert = formError && (
-    <div className="alert alert-error" role="alert" id="signin-error">
-      {formError}
-    </div>
-  );
+  const errorAlert = <ErrorAlert message={formError} id="signin-error" />;
   const emailField = (
-    <Field
+    <EmailField
       inputRef={emailRef}
       id="signin-email"
-      label="Email address"
-      name="email"
-      type="email"
-      inputMode="email"
-      autoComplete="username"
-      autoCapitalize="none"
-      spellCheck={false}
-      required
       value={email}
       onChange={(e) => setEmail(e.target.value)}
       error={errors.email}
@@ -137,10 +124,9 @@ export function SignInPage() {
         <form onSubmit={onLinkSubmit} noValidate aria-label="Email me a sign-in link">
           <p className="form-lead">We will email you a link that signs you in, no password needed.</p>
           {emailField}
-          <button type="submit" className="btn btn-primary btn-block" disabled={submitting}>
-            {submitting && <Spinner />}
-            {submitting ? 'Sending…' : 'Email me a link'}
-          </button>
+          <SubmitButton className="btn btn-primary btn-block" busy={submitting} busyLabel="Sending…">
+            Email me a link
+          </SubmitButton>
         </form>
         {methods.password && (
           <p className="signin-switch">
@@ -169,10 +155,9 @@ export function SignInPage() {
             onChange={(e) => setPassword(e.target.value)}
             error={errors.password}
           />
-          <button type="submit" className="btn btn-primary btn-block" disabled={submitting}>
-            {submitting && <Spinner />}
-            {submitting ? 'Signing in…' : 'Sign in'}
-          </button>
+          <SubmitButton className="btn btn-primary btn-block" busy={submitting} busyLabel="Signing in…">
+            Sign in
+          </SubmitButton>
         </form>
         <p className="signin-forgot">
           <Link to="/forgot-password">Forgot your password?</Link>

@@ -2,8 +2,8 @@ import { useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import type { LinkRequested } from '../../../contracts/auth.ts';
 import { ApiError } from '../../ui/api.ts';
-import { PageHeading, Spinner } from '../components/bits.tsx';
-import { emailProblem, Field, isCode, messageOf } from '../components/forms.tsx';
+import { PageHeading } from '../components/bits.tsx';
+import { EmailField, emailProblem, ErrorAlert, Field, isCode, messageOf, SubmitButton } from '../components/forms.tsx';
 import { useContact, usePageTitle, useSession } from '../session.tsx';
 
 type Role = 'member' | 'manager';
@@ -109,11 +109,7 @@ export function TeamPage() {
           <h2 id="invite-title" className="section-title">
             Invite a colleague
           </h2>
-          {formError && (
-            <div className="alert alert-error" role="alert">
-              {formError}
-            </div>
-          )}
+          <ErrorAlert message={formError} />
           <div className="field-row">
             <Field
               inputRef={refs.name}
@@ -126,16 +122,11 @@ export function TeamPage() {
               onChange={(e) => setName(e.target.value)}
               error={errors.name}
             />
-            <Field
+            <EmailField
               inputRef={refs.email}
               id="invite-email"
-              label="Email address"
-              name="email"
-              type="email"
-              inputMode="email"
               autoComplete="off"
-              autoCapitalize="none"
-              spellCheck={false}
+              required={false}
               value={email}
               onChange={(e) => setEmail(e.target.value)}
               error={errors.email}
@@ -171,10 +162,9 @@ export function TeamPage() {
             )}
           </fieldset>
           <div className="form-actions">
-            <button type="submit" className="btn btn-primary" disabled={submitting}>
-              {submitting && <Spinner />}
-              {submitting ? 'Sending…' : 'Send invitation'}
-            </button>
+            <SubmitButton busy={submitting} busyLabel="Sending…">
+              Send invitation
+            </SubmitButton>
           </div>
         </form>
       )}

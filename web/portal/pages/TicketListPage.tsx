@@ -2,7 +2,7 @@ import { useEffect, useId, useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import type { Page, PortalTicketSummary, TicketStatus } from '../../../contracts/tickets.ts';
 import { ApiError } from '../../ui/api.ts';
-import { PageHeading, Priority, StatusBadge, Time } from '../components/bits.tsx';
+import { LoadFailed, PageHeading, Priority, StatusBadge, Time } from '../components/bits.tsx';
 import { useContact, usePageTitle, useSession } from '../session.tsx';
 
 /** The customer-facing filters and the statuses each one covers. */
@@ -105,12 +105,7 @@ export function TicketListPage() {
       </div>
 
       {load.status === 'failed' ? (
-        <div className="alert alert-error" role="alert">
-          <p className="alert-text">Your tickets could not be loaded. {load.message}</p>
-          <button type="button" className="btn" onClick={() => setAttempt((a) => a + 1)}>
-            Try again
-          </button>
-        </div>
+        <LoadFailed onRetry={() => setAttempt((a) => a + 1)}>Your tickets could not be loaded. {load.message}</LoadFailed>
       ) : !data ? (
         <div className="list-loading card" aria-busy="true">
           <p role="status">Loading tickets…</p>

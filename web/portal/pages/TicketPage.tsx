@@ -3,7 +3,8 @@ import { Link, useLocation, useParams } from 'react-router';
 import type { PortalMessage, PortalTicket, ThreadEvent } from '../../../contracts/tickets.ts';
 import { ApiError } from '../../ui/api.ts';
 import { priorityLabel, statusLabel } from '../../ui/format.ts';
-import { describedBy, FieldError, PageHeading, Priority, Spinner, StatusBadge, Time } from '../components/bits.tsx';
+import { PageHeading, Priority, StatusBadge, Time } from '../components/bits.tsx';
+import { ErrorAlert, SubmitButton, TextAreaField } from '../components/forms.tsx';
 import { usePageTitle, useSession } from '../session.tsx';
 import { NotFoundPage } from './NotFoundPage.tsx';
 
@@ -417,34 +418,24 @@ function ReplyForm({ ticket, onSent, onStale }: { ticket: PortalTicket; onSent: 
         Reply
       </h2>
       <form onSubmit={onSubmit} noValidate>
-        {formError && (
-          <div className="alert alert-error" role="alert">
-            {formError}
-          </div>
-        )}
-        <div className="field">
-          <label htmlFor="reply-body">Your reply</label>
-          <textarea
-            ref={ref}
-            id="reply-body"
-            name="body"
-            rows={5}
-            required
-            value={body}
-            onChange={(e) => setBody(e.target.value)}
-            aria-invalid={error ? true : undefined}
-            aria-describedby={describedBy('reply-hint', error && 'reply-error')}
-          />
-          <p className="hint" id="reply-hint">
-            {hint}
-          </p>
-          <FieldError id="reply-error" message={error} />
-        </div>
+        <ErrorAlert message={formError} />
+        <TextAreaField
+          textareaRef={ref}
+          id="reply-body"
+          idPrefix="reply"
+          label="Your reply"
+          hint={hint}
+          name="body"
+          rows={5}
+          required
+          value={body}
+          onChange={(e) => setBody(e.target.value)}
+          error={error}
+        />
         <div className="form-actions">
-          <button type="submit" className="btn btn-primary" disabled={sending}>
-            {sending && <Spinner />}
-            {sending ? 'Sending…' : 'Send reply'}
-          </button>
+          <SubmitButton busy={sending} busyLabel="Sending…">
+            Send reply
+          </SubmitButton>
         </div>
       </form>
     </section>
@@ -526,34 +517,24 @@ function CloseTicket({ ticket, onClosed, onStale }: { ticket: PortalTicket; onCl
         new ticket.
       </p>
       <form onSubmit={onSubmit} noValidate>
-        {formError && (
-          <div className="alert alert-error" role="alert">
-            {formError}
-          </div>
-        )}
-        <div className="field">
-          <label htmlFor="close-message">Closing message</label>
-          <textarea
-            ref={textRef}
-            id="close-message"
-            name="message"
-            rows={3}
-            required
-            value={message}
-            onChange={(e) => setMessage(e.target.value)}
-            aria-invalid={error ? true : undefined}
-            aria-describedby={describedBy('close-hint', error && 'close-error')}
-          />
-          <p className="hint" id="close-hint">
-            Let the team know why, for example “The printer works again, thank you!”
-          </p>
-          <FieldError id="close-error" message={error} />
-        </div>
+        <ErrorAlert message={formError} />
+        <TextAreaField
+          textareaRef={textRef}
+          id="close-message"
+          idPrefix="close"
+          label="Closing message"
+          hint="Let the team know why, for example “The printer works again, thank you!”"
+          name="message"
+          rows={3}
+          required
+          value={message}
+          onChange={(e) => setMessage(e.target.value)}
+          error={error}
+        />
         <div className="form-actions">
-          <button type="submit" className="btn btn-danger-solid" disabled={closing}>
-            {closing && <Spinner />}
-            {closing ? 'Closing…' : 'Confirm close'}
-          </button>
+          <SubmitButton className="btn btn-danger-solid" busy={closing} busyLabel="Closing…">
+            Confirm close
+          </SubmitButton>
           <button type="button" className="btn btn-quiet" onClick={cancel} disabled={closing}>
             Cancel
           </button>

@@ -1,6 +1,5 @@
 import { Link, useParams } from 'react-router';
-import { Spinner } from '../components/bits.tsx';
-import { AuthFrame } from '../components/AuthFrame.tsx';
+import { AuthFrame, RedeemFailed, RedeemWorking } from '../components/AuthFrame.tsx';
 import { useRedeem } from '../components/useRedeem.ts';
 import { usePageTitle, useSession } from '../session.tsx';
 
@@ -30,22 +29,7 @@ export function VerifyEmailPage() {
     );
   }
   if (state.status === 'failed') {
-    return (
-      <AuthFrame title="Your email address could not be confirmed">
-        <div className="alert alert-error" role="alert">
-          {state.message}
-        </div>
-        <button type="button" className="btn btn-primary btn-block" onClick={retry}>
-          Try again
-        </button>
-      </AuthFrame>
-    );
+    return <RedeemFailed title="Your email address could not be confirmed" message={state.message} onRetry={retry} />;
   }
-  return (
-    <AuthFrame title="Confirming your email address">
-      <p className="working" role="status">
-        <Spinner /> One moment, we are signing you in…
-      </p>
-    </AuthFrame>
-  );
+  return <RedeemWorking title="Confirming your email address">One moment, we are signing you in…</RedeemWorking>;
 }

@@ -265,11 +265,7 @@ function ConfirmPanel({
         {title}
       </h3>
       <p className="muted small">{text}</p>
-      {error.form && (
-        <div className="alert alert-error" role="alert">
-          {error.form}
-        </div>
-      )}
+      <ErrorAlert error={error.form} />
       <ReauthFields
         idPrefix={id}
         value={value}

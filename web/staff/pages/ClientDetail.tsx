@@ -132,35 +132,107 @@ export function ClientDetailPage() {
   );
 }
 
-type InviteForm = { name: string; email: string; role: 'member' | 'manager' };
-type InviteErrors = Partial<Record<keyof InviteForm | 'form', string>>;
+type ContactKey = 'name' | 'email' | 'role' | 'password';
+type ContactBase = { name: string; email: string; role: 'member' | 'manager' };
+type ContactErrors = Partial<Record<ContactKey | 'form', string>>;
 
-function InviteContact({ clientId, onInvited }: { clientId: string; onInvited: () => void }) {
-  const empty: InviteForm = { name: '', email: '', role: 'member' };
-  const [form, setForm] = useState<InviteForm>(empty);
-  const [errors, setErrors] = useState<InviteErrors>({});
-  const [sent, setSent] = useState<string | null>(null);
+/** Form state shared by the invite and add-contact forms: values, per-field errors, refs to focus the first error. */
+function useContactForm<F extends ContactBase>(empty: F) {
+  const [form, setForm] = useState<F>(empty);
+  const [errors, setErrors] = useState<ContactErrors>({});
   const [busy, setBusy] = useState(false);
   const refs = {
     name: useRef<HTMLInputElement>(null),
     email: useRef<HTMLInputElement>(null),
     role: useRef<HTMLSelectElement>(null),
+    password: useRef<HTMLInputElement>(null),
   };
-  const set = <K extends keyof InviteForm>(k: K, v: InviteForm[K]) => {
+  const set = <K extends keyof F & ContactKey>(k: K, v: F[K]) => {
     setForm((f) => ({ ...f, [k]: v }));
     if (errors[k]) setErrors((e) => ({ ...e, [k]: undefined }));
   };
-  const focusFirst = (e: InviteErrors) => {
-    const first = (['name', 'email', 'role'] as const).find((k) => e[k]);
+  const focusFirst = (e: ContactErrors) => {
+    const first = (['name', 'email', 'role', 'password'] as const).find((k) => e[k]);
     if (first) refs[first].current?.focus();
   };
+  return { form, setForm, errors, setErrors, busy, setBusy, refs, set, focusFirst };
+}
+
+/** Client-side checks on the name and email every contact needs. */
+function validateContact(form: ContactBase): ContactErrors {
+  const local: ContactErrors = {};
+  if (!form.name.trim()) local.name = 'Enter the contact’s name';
+  if (!form.email.trim()) local.email = 'Enter an email address';
+  else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(form.email.trim())) local.email = 'Enter a valid email address';
+  return local;
+}
+
+/** Maps a failed request onto the form's fields, or onto the form as a whole. */
+function contactErrorsFrom(err: unknown, fields: readonly ContactKey[]): ContactErrors {
+  if (err instanceof ApiError && err.code === 'email_taken') return { email: err.message };
+  if (err instanceof ApiError && err.fields.length) {
+    const next: ContactErrors = {};
+    for (const k of fields) next[k] = err.field(k);
+    if (!Object.values(next).some(Boolean)) next.form = err.message;
+    return next;
+  }
+  return { form: errorMessage(err) };
+}
+
+/** The name, email and role fields shared by the invite and add-contact forms. */
+function ContactFields<F extends ContactBase>({
+  idPrefix,
+  form,
+  errors,
+  refs,
+  set,
+}: {
+  idPrefix: string;
+  form: F;
+  errors: ContactErrors;
+  refs: ReturnType<typeof useContactForm>['refs'];
+  set: <K extends keyof F & ContactKey>(k: K, v: F[K]) => void;
+}) {
+  return (
+    <>
+      <Field id={`${idPrefix}-name`} label="Name" error={errors.name}>
+        {(aria) => (
+          <input {...aria} ref={refs.name} value={form.name} onChange={(e) => set('name', e.target.value)} autoComplete="off" maxLength={120} />
+        )}
+      </Field>
+      <Field id={`${idPrefix}-email`} label="Email" error={errors.email}>
+        {(aria) => (
+          <input
+            {...aria}
+            ref={refs.email}
+            type="email"
+            value={form.email}
+            onChange={(e) => set('email', e.target.value)}
+            autoComplete="off"
+            maxLength={254}
+          />
+        )}
+      </Field>
+      <Field id={`${idPrefix}-role`} label="Role" error={errors.role} hint="Managers see all of this client’s tickets; members see their own and those they’re copied on.">
+        {(aria) => (
+          <select {...aria} ref={refs.role} value={form.role} onChange={(e) => set('role', e.target.value as F['role'])}>
+            <option value="member">Member</option>
+            <option value="manager">Manager</option>
+          </select>
+        )}
+      </Field>
+    </>
+  );
+}
+
+function InviteContact({ clientId, onInvited }: { clientId: string; onInvited: () => void }) {
+  const empty: ContactBase = { name: '', email: '', role: 'member' };
+  const { form, setForm, errors, setErrors, busy, setBusy, refs, set, focusFirst } = useContactForm(empty);
+  const [sent, setSent] = useState<string | null>(null);
 
   async function submit(ev: FormEvent) {
     ev.preventDefault();
-    const local: InviteErrors = {};
-    if (!form.name.trim()) local.name = 'Enter the contact’s name';
-    if (!form.email.trim()) local.email = 'Enter an email address';
-    else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(form.email.trim())) local.email = 'Enter a valid email address';
+    const local = validateContact(form);
     if (Object.keys(local).length) {
       setErrors(local);
       focusFirst(local);
@@ -179,12 +251,7 @@ function InviteContact({ clientId, onInvited }: { clientId: string; onInvited: (
       setSent(email);
       onInvited();
     } catch (err) {
-      let next: InviteErrors;
-      if (err instanceof ApiError && err.code === 'email_taken') next = { email: err.message };
-      else if (err instanceof ApiError && err.fields.length) {
-        next = { name: err.field('name'), email: err.field('email'), role: err.field('role') };
-        if (!Object.values(next).some(Boolean)) next.form = err.message;
-      } else next = { form: errorMessage(err) };
+      const next = contactErrorsFrom(err, ['name', 'email', 'role']);
       setErrors(next);
       focusFirst(next);
     } finally {
@@ -204,38 +271,9 @@ function InviteContact({ clientId, onInvited }: { clientId: string; onInvited: (
       <div role="status" className="status-slot">
         {sent && <div className="alert alert-success">Invitation sent to {sent}</div>}
       </div>
-      {errors.form && (
-        <div className="alert alert-error" role="alert">
-          {errors.form}
-        </div>
-      )}
+      <ErrorAlert error={errors.form} />
       <form onSubmit={(e) => void submit(e)} noValidate className="form-grid">
-        <Field id="invite-name" label="Name" error={errors.name}>
-          {(aria) => (
-            <input {...aria} ref={refs.name} value={form.name} onChange={(e) => set('name', e.target.value)} autoComplete="off" maxLength={120} />
-          )}
-        </Field>
-        <Field id="invite-email" label="Email" error={errors.email}>
-          {(aria) => (
-            <input
-              {...aria}
-              ref={refs.email}
-              type="email"
-              value={form.email}
-              onChange={(e) => set('email', e.target.value)}
-              autoComplete="off"
-              maxLength={254}
-            />
-          )}
-        </Field>
-        <Field id="invite-role" label="Role" error={errors.role} hint="Managers see all of this client’s tickets; members see their own and those they’re copied on.">
-          {(aria) => (
-            <select {...aria} ref={refs.role} value={form.role} onChange={(e) => set('role', e.target.value as InviteForm['role'])}>
-              <option value="member">Member</option>
-              <option value="manager">Manager</option>
-            </select>
-          )}
-        </Field>
+        <ContactFields idPrefix="invite" form={form} errors={errors} refs={refs} set={set} />
         <div className="form-actions">
           <button type="submit" className="btn btn-primary" disabled={busy}>
             {busy ? 'Sending…' : 'Send invitation'}
@@ -326,11 +364,7 @@ function EmailDomains({ client, editable, onSaved }: { client: ClientDetail; edi
       <div role="status" className="status-slot">
         {saved && !dirty && <div className="alert alert-success">Email domains saved.</div>}
       </div>
-      {formError && (
-        <div className="alert alert-error" role="alert">
-          {formError}
-        </div>
-      )}
+      <ErrorAlert error={formError} />
       <form onSubmit={(e) => void submit(e)} noValidate>
         <Field id="client-domains" label="Domains" error={error} hint={`${explain} Separate several with commas or spaces, for example “acme.com, acme.co.uk”.`}>
           {(aria) => (
@@ -360,37 +394,16 @@ function EmailDomains({ client, editable, onSaved }: { client: ClientDetail; edi
   );
 }
 
-type Form = { name: string; email: string; role: 'member' | 'manager'; password: string };
-type Errors = Partial<Record<keyof Form | 'form', string>>;
+type Form = ContactBase & { password: string };
 
 function AddContact({ clientId, added, onAdded }: { clientId: string; added: string | null; onAdded: (name: string) => void }) {
   const { workspace } = useSession();
   const empty: Form = { name: '', email: '', role: 'member', password: '' };
-  const [form, setForm] = useState<Form>(empty);
-  const [errors, setErrors] = useState<Errors>({});
-  const [busy, setBusy] = useState(false);
-  const refs = {
-    name: useRef<HTMLInputElement>(null),
-    email: useRef<HTMLInputElement>(null),
-    role: useRef<HTMLSelectElement>(null),
-    password: useRef<HTMLInputElement>(null),
-  };
-  const set = <K extends keyof Form>(k: K, v: Form[K]) => {
-    setForm((f) => ({ ...f, [k]: v }));
-    if (errors[k]) setErrors((e) => ({ ...e, [k]: undefined }));
-  };
-
-  const focusFirst = (e: Errors) => {
-    const first = (['name', 'email', 'role', 'password'] as const).find((k) => e[k]);
-    if (first) refs[first].current?.focus();
-  };
+  const { form, setForm, errors, setErrors, busy, setBusy, refs, set, focusFirst } = useContactForm(empty);
 
   async function submit(ev: FormEvent) {
     ev.preventDefault();
-    const local: Errors = {};
-    if (!form.name.trim()) local.name = 'Enter the contact’s name';
-    if (!form.email.trim()) local.email = 'Enter an email address';
-    else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(form.email.trim())) local.email = 'Enter a valid email address';
+    const local = validateContact(form);
     if (!form.password) local.password = 'Set an initial password';
     else if (form.password.length < MIN_PASSWORD_LENGTH) local.password = `Too short: use at least ${MIN_PASSWORD_LENGTH} characters`;
     if (Object.keys(local).length) {
@@ -408,17 +421,7 @@ function AddContact({ clientId, added, onAdded }: { clientId: string; added: str
       setForm(empty);
       onAdded(form.name.trim());
     } catch (err) {
-      let next: Errors;
-      if (err instanceof ApiError && err.code === 'email_taken') next = { email: err.message };
-      else if (err instanceof ApiError && err.fields.length) {
-        next = {
-          name: err.field('name'),
-          email: err.field('email'),
-          role: err.field('role'),
-          password: err.field('password'),
-        };
-        if (!Object.values(next).some(Boolean)) next.form = err.message;
-      } else next = { form: errorMessage(err) };
+      const next = contactErrorsFrom(err, ['name', 'email', 'role', 'password']);
       setErrors(next);
       focusFirst(next);
     } finally {
@@ -440,38 +443,9 @@ function AddContact({ clientId, added, onAdded }: { clientId: string; added: str
           {added} was added.
         </div>
       )}
-      {errors.form && (
-        <div className="alert alert-error" role="alert">
-          {errors.form}
-        </div>
-      )}
+      <ErrorAlert error={errors.form} />
       <form onSubmit={(e) => void submit(e)} noValidate className="form-grid">
-        <Field id="contact-name" label="Name" error={errors.name}>
-          {(aria) => (
-            <input {...aria} ref={refs.name} value={form.name} onChange={(e) => set('name', e.target.value)} autoComplete="off" maxLength={120} />
-          )}
-        </Field>
-        <Field id="contact-email" label="Email" error={errors.email}>
-          {(aria) => (
-            <input
-              {...aria}
-              ref={refs.email}
-              type="email"
-              value={form.email}
-              onChange={(e) => set('email', e.target.value)}
-              autoComplete="off"
-              maxLength={254}
-            />
-          )}
-        </Field>
-        <Field id="contact-role" label="Role" error={errors.role} hint="Managers see all of this client’s tickets; members see their own and those they’re copied on.">
-          {(aria) => (
-            <select {...aria} ref={refs.role} value={form.role} onChange={(e) => set('role', e.target.value as Form['role'])}>
-              <option value="member">Member</option>
-              <option value="manager">Manager</option>
-            </select>
-          )}
-        </Field>
+        <ContactFields idPrefix="contact" form={form} errors={errors} refs={refs} set={set} />
         <Field id="contact-password" label="Initial password" error={errors.password} hint={`At least ${MIN_PASSWORD_LENGTH} characters.`}>
           {(aria) => (
             <input

@@ -103,11 +103,7 @@ function AddClient() {
       <h2 id="add-client-heading" className="section-title">
         Add a client
       </h2>
-      {error.form && (
-        <div className="alert alert-error" role="alert">
-          {error.form}
-        </div>
-      )}
+      <ErrorAlert error={error.form} />
       <div className="inline-form-row">
         <Field id="client-name" label="Client name" error={error.field}>
           {(aria) => (

@@ -2,7 +2,7 @@ import { Fragment, useEffect, useRef, useState, type MouseEvent, type ReactNode 
 import { Link, useLocation, useNavigate, useParams, useSearchParams } from 'react-router';
 import type { MailDetail, MailSummary } from '../../../contracts/auth.ts';
 import { fullTime } from '../../ui/format.ts';
-import { ErrorAlert, Loading, PageHeading, TimeAgo, isForbidden, isNotFound } from '../components.tsx';
+import { ErrorAlert, Loading, PageHeading, Pagination, TimeAgo, isForbidden, isNotFound } from '../components.tsx';
 import { useLoad, usePageTitle } from '../hooks.ts';
 import { errorMessage, staffApi } from '../http.ts';
 import { useSession } from '../session.tsx';
@@ -177,32 +177,7 @@ export function MailboxPage() {
               </table>
             </div>
           )}
-          {pages > 1 && (
-            <nav aria-label="Pagination" className="pagination">
-              {data.page > 1 ? (
-                <Link className="btn btn-small" to={listUrl(status, data.page - 1)}>
-                  <span aria-hidden="true">← </span>Previous<span className="visually-hidden"> page</span>
-                </Link>
-              ) : (
-                <span className="btn btn-small is-disabled" aria-hidden="true">
-                  ← Previous
-                </span>
-              )}
-              <span className="page-of">
-                Page {data.page} of {pages}
-              </span>
-              {data.page < pages ? (
-                <Link className="btn btn-small" to={listUrl(status, data.page + 1)}>
-                  Next<span className="visually-hidden"> page</span>
-                  <span aria-hidden="true"> →</span>
-                </Link>
-              ) : (
-                <span className="btn btn-small is-disabled" aria-hidden="true">
-                  Next →
-                </span>
-              )}
-            </nav>
-          )}
+          <Pagination page={data.page} pages={pages} href={(n) => listUrl(status, n)} />
         </div>
       )}
     </div>

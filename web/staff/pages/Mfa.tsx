@@ -1,6 +1,6 @@
 import { useRef, useState, type FormEvent } from 'react';
 import type { SignInResult } from '../../../contracts/auth.ts';
-import { Field } from '../components.tsx';
+import { ErrorAlert, Field } from '../components.tsx';
 import { usePageTitle } from '../hooks.ts';
 import { ApiError, errorMessage, staffApi } from '../http.ts';
 import { CodeInput, MfaSetupFlow, cleanCode } from '../mfa.tsx';
@@ -68,11 +68,7 @@ function Challenge({ refresh }: { refresh: () => Promise<void> }) {
           ? 'Enter one of the recovery codes you saved when you set up two-step verification. Each code works once.'
           : 'Open your authenticator app and enter the 6-digit code it shows for Portico.'}
       </p>
-      {error.form && (
-        <div className="alert alert-error" role="alert">
-          {error.form}
-        </div>
-      )}
+      <ErrorAlert error={error.form} />
       <form onSubmit={(e) => void submit(e)} noValidate>
         <Field id="mfa-code" label={recovery ? 'Recovery code' : 'Code'} error={error.code}>
           {(aria) =>

@@ -2,7 +2,7 @@ import { useEffect, useId, useState, type MouseEvent, type ReactNode } from 'rea
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import type { Page, StaffTicketSummary, TicketPriority, TicketStatus } from '../../../contracts/tickets.ts';
 import { priorityLabel, staffStatusLabel } from '../../ui/format.ts';
-import { ErrorAlert, Loading, PageHeading, Priority, StatusBadge, TimeAgo } from '../components.tsx';
+import { ErrorAlert, Loading, PageHeading, Pagination, Priority, StatusBadge, TimeAgo } from '../components.tsx';
 import { useClients, useStaffMembers } from '../directory.ts';
 import {
   ALL_PRIORITIES,
@@ -362,32 +362,7 @@ function Results({
           </table>
         </div>
       )}
-      {pages > 1 && (
-        <nav aria-label="Pagination" className="pagination">
-          {data.page > 1 ? (
-            <Link className="btn btn-small" to={pageLink(data.page - 1)}>
-              <span aria-hidden="true">← </span>Previous<span className="visually-hidden"> page</span>
-            </Link>
-          ) : (
-            <span className="btn btn-small is-disabled" aria-hidden="true">
-              ← Previous
-            </span>
-          )}
-          <span className="page-of">
-            Page {data.page} of {pages}
-          </span>
-          {data.page < pages ? (
-            <Link className="btn btn-small" to={pageLink(data.page + 1)}>
-              Next<span className="visually-hidden"> page</span>
-              <span aria-hidden="true"> →</span>
-            </Link>
-          ) : (
-            <span className="btn btn-small is-disabled" aria-hidden="true">
-              Next →
-            </span>
-          )}
-        </nav>
-      )}
+      <Pagination page={data.page} pages={pages} href={pageLink} />
     </div>
   );
 }

@@ -165,11 +165,7 @@ function SettingsForm({ initial, onSaved }: { initial: WorkspaceSettings; onSave
       <div role="status" className="status-slot">
         {saved && <div className="alert alert-success">Settings saved.</div>}
       </div>
-      {errors.form && (
-        <div className="alert alert-error" role="alert">
-          {errors.form}
-        </div>
-      )}
+      <ErrorAlert error={errors.form} />
       <section className="card form-card section" aria-labelledby="ws-heading">
         <h2 id="ws-heading" className="section-title">
           Workspace
@@ -272,27 +268,9 @@ function CustomerSignIn({
       <p className="muted small">How customers sign in to the portal, and who can create an account.</p>
       <fieldset className="plain-fieldset subsection">
         <legend className="subsection-title">Ways to sign in</legend>
-        <Toggle
-          id="signin-password"
-          checked={value.password}
-          onChange={(v) => set('password', v)}
-          label="Password"
-          hint="Customers sign in with their email address and a password they choose."
-        />
-        <Toggle
-          id="signin-magic"
-          checked={value.magicLink}
-          onChange={(v) => set('magicLink', v)}
-          label="Magic link"
-          hint="Customers ask for a one-time sign-in link by email, no password needed."
-        />
-        <Toggle
-          id="signin-access"
-          checked={value.accessLink}
-          onChange={(v) => set('accessLink', v)}
-          label="Portal access links"
-          hint="Staff can email the requester of a ticket a link that signs them in and opens that ticket."
-        />
+        {SIGN_IN_METHOD_TOGGLES.map(({ key, id, label, hint }) => (
+          <Toggle key={key} id={id} checked={value[key]} onChange={(v) => set(key, v)} label={label} hint={hint} />
+        ))}
         {!value.password && !value.magicLink && (
           <p className="inline-warning">
             <span aria-hidden="true">⚠ </span>
@@ -362,20 +340,9 @@ function CustomerSignIn({
       </fieldset>
       <fieldset className="plain-fieldset subsection">
         <legend className="subsection-title">Two-step verification</legend>
-        <Toggle
-          id="signin-mfa-contacts"
-          checked={value.mfaRequiredContacts}
-          onChange={(v) => set('mfaRequiredContacts', v)}
-          label="Required for contacts"
-          hint="Customers must enter a code from an authenticator app after signing in; those without one set it up at their next sign-in."
-        />
-        <Toggle
-          id="signin-mfa-staff"
-          checked={value.mfaRequiredStaff}
-          onChange={(v) => set('mfaRequiredStaff', v)}
-          label="Required for staff"
-          hint="Staff without two-step verification set it up at their next sign-in."
-        />
+        {MFA_TOGGLES.map(({ key, id, label, hint }) => (
+          <Toggle key={key} id={id} checked={value[key]} onChange={(v) => set(key, v)} label={label} hint={hint} />
+        ))}
         {value.mfaRequiredStaff && (
           <p className="muted small">
             Set up yours first on your <Link to="/account">Account</Link> page.
@@ -385,41 +352,57 @@ function CustomerSignIn({
       <fieldset className="plain-fieldset subsection">
         <legend className="subsection-title">Link validity</legend>
         <div className="form-grid">
-          <Field id="signin-magic-ttl" label="Magic links are valid for (hours)" error={errors.magicLinkTtlHours} hint="1 to 720 hours.">
-            {(aria) => (
-              <input
-                {...aria}
-                ref={refs.magicLinkTtlHours}
-                type="number"
-                inputMode="numeric"
-                min={1}
-                max={720}
-                step={1}
-                value={value.magicLinkTtlHours}
-                onChange={(e) => set('magicLinkTtlHours', e.target.value)}
-              />
-            )}
-          </Field>
-          <Field id="signin-access-ttl" label="Portal access links are valid for (days)" error={errors.accessLinkTtlDays} hint="1 to 365 days.">
-            {(aria) => (
-              <input
-                {...aria}
-                ref={refs.accessLinkTtlDays}
-                type="number"
-                inputMode="numeric"
-                min={1}
-                max={365}
-                step={1}
-                value={value.accessLinkTtlDays}
-                onChange={(e) => set('accessLinkTtlDays', e.target.value)}
-              />
-            )}
-          </Field>
+          {LINK_TTL_FIELDS.map(({ key, id, label, hint, max }) => (
+            <Field key={key} id={id} label={label} error={errors[key]} hint={hint}>
+              {(aria) => (
+                <input
+                  {...aria}
+                  ref={refs[key]}
+                  type="number"
+                  inputMode="numeric"
+                  min={1}
+                  max={max}
+                  step={1}
+                  value={value[key]}
+                  onChange={(e) => set(key, e.target.value)}
+                />
+              )}
+            </Field>
+          ))}
         </div>
       </fieldset>
     </section>
   );
 }
+
+/** The sign-in method switches, in the order they appear. */
+const SIGN_IN_METHOD_TOGGLES = [
+  { key: 'password', id: 'signin-password', label: 'Password', hint: 'Customers sign in with their email address and a password they choose.' },
+  { key: 'magicLink', id: 'signin-magic', label: 'Magic link', hint: 'Customers ask for a one-time sign-in link by email, no password needed.' },
+  {
+    key: 'accessLink',
+    id: 'signin-access',
+    label: 'Portal access links',
+    hint: 'Staff can email the requester of a ticket a link that signs them in and opens that ticket.',
+  },
+] as const;
+
+/** The two-step verification switches, in the order they appear. */
+const MFA_TOGGLES = [
+  {
+    key: 'mfaRequiredContacts',
+    id: 'signin-mfa-contacts',
+    label: 'Required for contacts',
+    hint: 'Customers must enter a code from an authenticator app after signing in; those without one set it up at their next sign-in.',
+  },
+  { key: 'mfaRequiredStaff', id: 'signin-mfa-staff', label: 'Required for staff', hint: 'Staff without two-step verification set it up at their next sign-in.' },
+] as const;
+
+/** The link-validity number fields, in the order they appear. */
+const LINK_TTL_FIELDS = [
+  { key: 'magicLinkTtlHours', id: 'signin-magic-ttl', label: 'Magic links are valid for (hours)', hint: '1 to 720 hours.', max: 720 },
+  { key: 'accessLinkTtlDays', id: 'signin-access-ttl', label: 'Portal access links are valid for (days)', hint: '1 to 365 days.', max: 365 },
+] as const;
 
 function Toggle({
   id,

@@ -1,6 +1,6 @@
 import { useRef, useState, type FormEvent } from 'react';
 import type { SignInResult } from '../../../contracts/auth.ts';
-import { Field } from '../components.tsx';
+import { ErrorAlert, Field } from '../components.tsx';
 import { usePageTitle } from '../hooks.ts';
 import { ApiError, errorMessage, staffApi } from '../http.ts';
 import { useSessionState } from '../session.tsx';
@@ -53,11 +53,7 @@ export function SignInPage({ expired }: { expired: boolean }) {
             Your session has ended. Sign in again to continue.
           </div>
         )}
-        {errors.form && (
-          <div className="alert alert-error" role="alert">
-            {errors.form}
-          </div>
-        )}
+        <ErrorAlert error={errors.form} />
         <form onSubmit={(e) => void submit(e)} noValidate>
           <Field id="signin-email" label="Email" error={errors.email}>
             {(aria) => (
