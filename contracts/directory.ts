@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MIN_PASSWORD_LENGTH } from './constants.ts';
 import { signInSettingsBody, type SignInSettings } from './auth.ts';
+import { MAX_FILES_LIMIT, MAX_FILE_MB_LIMIT } from './attachments.ts';
 
 export const createClientBody = z.object({ name: z.string().trim().min(1, 'Required').max(120) });
 
@@ -20,6 +21,12 @@ export const updateSettingsBody = z
       .object({ ticketCreation: z.boolean().optional(), ticketClosing: z.boolean().optional() })
       .optional(),
     signIn: signInSettingsBody.optional(),
+    attachments: z
+      .object({
+        maxFiles: z.number().int().min(1).max(MAX_FILES_LIMIT).optional(),
+        maxFileMb: z.number().int().min(1).max(MAX_FILE_MB_LIMIT).optional(),
+      })
+      .optional(),
   });
 
 export type StaffMember = { id: string; name: string; email: string; role: 'agent' | 'admin' };
@@ -38,4 +45,6 @@ export type WorkspaceSettings = {
   slug: string;
   portal: { ticketCreation: boolean; ticketClosing: boolean };
   signIn: SignInSettings;
+  /** Per upload and per message: how many files, and how large each may be (MB). */
+  attachments: { maxFiles: number; maxFileMb: number };
 };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AttachmentLimits } from './attachments.ts';
 
 export const signInBody = z.object({
   email: z.string().trim().min(3).max(254),
@@ -10,7 +11,7 @@ export const signInBody = z.object({
 export type PortalWorkspace = {
   name: string;
   slug: string;
-  settings: { ticketCreation: boolean; ticketClosing: boolean };
+  settings: { ticketCreation: boolean; ticketClosing: boolean; attachments: AttachmentLimits };
   signIn: { password: boolean; magicLink: boolean; registration: 'off' | 'known' | 'open' };
 };
 
@@ -34,7 +35,7 @@ export type StaffBootstrap = {
     | {
         stage: 'active';
         staff: { id: string; name: string; email: string; role: 'agent' | 'admin' };
-        workspace: { name: string; slug: string; portalUrl: string };
+        workspace: { name: string; slug: string; portalUrl: string; attachments: AttachmentLimits };
         csrfToken: string;
       }
     | MfaPendingSession

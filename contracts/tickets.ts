@@ -7,23 +7,30 @@
 import { z } from 'zod';
 
 import { PRIORITIES, STATUSES, type TicketStatus, type TicketPriority } from './constants.ts';
+import { MAX_FILES_LIMIT, type Attachment } from './attachments.ts';
 
 export { PRIORITIES, STATUSES, type TicketStatus, type TicketPriority };
 
 const text = (max: number) => z.string().trim().min(1, 'Required').max(max, `At most ${max} characters`);
 
+/** Ids of the caller's pending uploads to attach (see contracts/attachments.ts). */
+const attachmentIds = z.array(z.string().regex(/^[A-Za-z0-9_-]{22,64}$/, 'Not an attachment id')).max(MAX_FILES_LIMIT).default([]);
+
 export const createTicketBody = z.object({
   subject: text(200),
   description: text(20000),
   priority: z.enum(PRIORITIES).default('normal'),
+  attachmentIds,
 });
 
-export const replyBody = z.object({ body: text(20000) });
+export const replyBody = z.object({ body: text(20000), attachmentIds });
 export const closeBody = z.object({ message: text(20000) });
 
 export const staffMessageBody = z.object({
   body: text(20000),
   internal: z.boolean().default(false),
+  /** Files on an internal note are never visible to contacts. */
+  attachmentIds,
   /** Optional status to set with a public reply ("reply and set pending"). */
   status: z.enum(STATUSES).optional(),
 });
@@ -96,11 +103,14 @@ export type PortalMessage = {
   /** `isYou`: written by the signed-in contact. */
   author: { name: string; type: 'contact' | 'staff'; isYou: boolean } | null;
   event: ThreadEvent | null;
+  attachments: Attachment[];
   createdAt: string;
 };
 
 export type PortalTicket = PortalTicketSummary & {
   description: string;
+  /** Files sent with the ticket itself. */
+  attachments: Attachment[];
   /** The signed-in contact's relation to the ticket. */
   yourRole: 'requester' | 'cc' | 'manager';
   closedAt: string | null;
@@ -130,11 +140,13 @@ export type StaffMessage = {
   body: string;
   author: { id: string; name: string; type: 'contact' | 'staff' } | null;
   event: ThreadEvent | null;
+  attachments: Attachment[];
   createdAt: string;
 };
 
 export type StaffTicket = StaffTicketSummary & {
   description: string;
+  attachments: Attachment[];
   source: string;
   requester: Person & { email: string };
   cc: (Person & { email: string })[];

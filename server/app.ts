@@ -23,9 +23,12 @@ import { mfaRoutes } from './modules/mfa/routes.ts';
 import { portalLinkRoutes } from './modules/portal-links/routes.ts';
 import { openPortalLink } from './modules/portal-links/portal-links.ts';
 import { mailboxRoutes } from './modules/mailbox/routes.ts';
-import { registerJobs } from './jobs.ts';
+import { registerJobs, schedulePeriodicJobs } from './jobs.ts';
 import { Jobs } from './platform/jobs.ts';
 import { createTransport } from './platform/mail/transport.ts';
+import { LocalBlobStore } from './platform/storage/local-store.ts';
+import type { BlobStore } from './platform/storage/blob-store.ts';
+import { portalAttachmentRoutes, staffAttachmentRoutes } from './modules/attachments/routes.ts';
 
 export type RouteDeclaration = { method: string; url: string; surface: RouteSurface; access: RouteAccess };
 
@@ -40,10 +43,12 @@ export type AppOptions = {
   /** Queue name prefix, so apps sharing one database in tests keep their jobs apart. */
   jobPrefix?: string;
   jobPollingSeconds?: number;
+  /** File storage; a local directory (`FILES_DIR`) unless given. */
+  files?: BlobStore;
 };
 
 /** Builds the HTTP app around an open database. Never listens: main.ts and tests decide. */
-export async function buildApp({ config, db, bus = new EventBus(), workers = true, jobPrefix, jobPollingSeconds }: AppOptions): Promise<App> {
+export async function buildApp({ config, db, bus = new EventBus(), workers = true, jobPrefix, jobPollingSeconds, files }: AppOptions): Promise<App> {
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     trustProxy: config.trustProxy,
@@ -51,12 +56,19 @@ export async function buildApp({ config, db, bus = new EventBus(), workers = tru
     routerOptions: { ignoreTrailingSlash: true },
   }) as unknown as App;
   const jobs = new Jobs(db, { ...(jobPrefix ? { prefix: jobPrefix } : {}), ...(jobPollingSeconds ? { pollingSeconds: jobPollingSeconds } : {}) });
-  const deps: Deps = { db, bus, log: app.log, jobs, config };
+  const deps: Deps = { db, bus, log: app.log, jobs, config, files: files ?? new LocalBlobStore(config.filesDir) };
   app.deps = deps;
   registerJobs(deps, createTransport(config.smtpUrl));
   if (workers) {
-    app.addHook('onReady', async () => jobs.start((err) => app.log.error({ err }, 'job queue error')));
-    app.addHook('onClose', async () => jobs.stop());
+    let stopSchedule = () => {};
+    app.addHook('onReady', async () => {
+      await jobs.start((err) => app.log.error({ err }, 'job queue error'));
+      stopSchedule = schedulePeriodicJobs(deps);
+    });
+    app.addHook('onClose', async () => {
+      stopSchedule();
+      await jobs.stop();
+    });
   }
 
   // Every route declares its surface and who may call it; an undeclared route stops the boot.
@@ -132,6 +144,7 @@ export async function buildApp({ config, db, bus = new EventBus(), workers = tru
       await portal.register(accountRoutes, { prefix: '/api', deps });
       await portal.register(managerInvitationRoutes, { prefix: '/api', deps });
       await portal.register(portalTicketRoutes, { prefix: '/api', deps });
+      await portal.register(portalAttachmentRoutes, { prefix: '/api', deps });
       portal.get('/api/*', declare('portal', 'anyone'), async () => {
         throw new AppError('not_found');
       });
@@ -149,6 +162,7 @@ export async function buildApp({ config, db, bus = new EventBus(), workers = tru
       await staff.register(staffAuthRoutes, { prefix: '/api', deps });
       await staff.register(mfaRoutes, { prefix: '/api', deps, surface: 'staff' });
       await staff.register(staffTicketRoutes, { prefix: '/api', deps });
+      await staff.register(staffAttachmentRoutes, { prefix: '/api', deps });
       await staff.register(portalLinkRoutes, { prefix: '/api', deps });
       await staff.register(mailboxRoutes, { prefix: '/api', deps });
       await staff.register(directoryRoutes, { prefix: '/api', deps });

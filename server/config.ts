@@ -22,7 +22,11 @@ const envSchema = z.object({
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   MAIL_FROM: z.string().min(3).default('support@localhost'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-});
+  /** Where uploaded files are kept (default: `files` inside DATA_DIR). Shared by all processes. */
+  FILES_DIR: z.string().min(1).optional(),
+  /** Test-only crash point (see platform/failpoint.ts); refused in production. */
+  FAILPOINT: z.string().regex(/^[a-z.-]+$/).optional(),
+}).refine((e) => !(e.FAILPOINT && e.NODE_ENV === 'production'), { path: ['FAILPOINT'], message: 'is for tests only; unset it in production' });
 
 export type Config = {
   port: number;
@@ -38,6 +42,8 @@ export type Config = {
   /** Without it, mail is kept for the staff app's Mailbox page instead of sent. */
   smtpUrl: string | undefined;
   mailFrom: string;
+  filesDir: string;
+  failpoint: string | undefined;
 };
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -71,6 +77,8 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       production: e.NODE_ENV === 'production',
       smtpUrl: e.SMTP_URL,
       mailFrom: e.MAIL_FROM,
+      filesDir: path.resolve(e.FILES_DIR ?? path.join(e.DATA_DIR, 'files')),
+      failpoint: e.FAILPOINT,
     },
   };
 }

@@ -3,6 +3,7 @@ import type { Db } from './db/db.ts';
 import type { EventBus } from './events.ts';
 import type { Jobs } from './jobs.ts';
 import type { Config } from '../config.ts';
+import type { BlobStore } from './storage/blob-store.ts';
 
 export type ContactRole = 'member' | 'manager';
 export type StaffRole = 'agent' | 'admin';
@@ -21,7 +22,7 @@ export type StaffActor = { type: 'staff'; id: string; role: StaffRole; name: str
 export type Actor = ContactActor | StaffActor;
 
 /** What the process provides to every operation. */
-export type Deps = { db: Db; bus: EventBus; log: FastifyBaseLogger; jobs: Jobs; config: Config };
+export type Deps = { db: Db; bus: EventBus; log: FastifyBaseLogger; jobs: Jobs; config: Config; files: BlobStore };
 
 /**
  * The explicit request context every operation receives: which workspace (decided by the

@@ -32,6 +32,26 @@ export const errorCatalogue = {
   },
   email_taken: { status: 409, message: 'Someone in this workspace already uses that email address.' },
   payload_too_large: { status: 413, message: 'The request is too large.' },
+  file_too_large: { status: 413, message: 'A file is larger than the limit.' },
+  too_many_files: { status: 413, message: 'Too many files at once.' },
+  file_empty: { status: 400, message: 'A file is empty. Choose the file again.' },
+  upload_invalid: { status: 400, message: 'Send the files as multipart/form-data, in fields named "file".' },
+  attachment_invalid: {
+    status: 400,
+    message: 'An attached file is no longer available (already sent or removed). Remove it and attach it again.',
+  },
+  upload_quota_exceeded: {
+    status: 429,
+    message: 'You have too many files waiting to be sent. Send or remove some, then try again.',
+  },
+  storage_unavailable: {
+    status: 503,
+    message: 'Files cannot be stored right now. Try again in a few minutes; if it keeps failing, tell your support team.',
+  },
+  idempotency_key_reused: {
+    status: 422,
+    message: 'This Idempotency-Key was already used for a different request. Use a new key for a new request.',
+  },
   rate_limited: { status: 429, message: 'Too many attempts. Wait a moment and try again.' },
   not_ready: { status: 503, message: 'The server is starting or cannot reach its database.' },
   internal: { status: 500, message: 'Something went wrong on our side. Try again in a moment.' },

@@ -6,9 +6,17 @@
 import PgBoss from 'pg-boss';
 import type { Db, Sql } from './db/db.ts';
 
-export type JobName = 'mail.deliver' | 'auth.magic-link' | 'auth.password-reset' | 'auth.register';
+export type JobName = 'mail.deliver' | 'auth.magic-link' | 'auth.password-reset' | 'auth.register' | 'files.clean-up';
 
-export type JobOptions = { retryLimit?: number; retryDelay?: number; retryBackoff?: boolean; startAfter?: number };
+export type JobOptions = {
+  retryLimit?: number;
+  retryDelay?: number;
+  retryBackoff?: boolean;
+  startAfter?: number;
+  /** At most one such job per key and time slot, across every process. */
+  singletonKey?: string;
+  singletonSeconds?: number;
+};
 
 type Adapter = { executeSql: (text: string, values?: unknown[]) => Promise<{ rows: unknown[] }> };
 

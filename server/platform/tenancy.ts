@@ -17,11 +17,14 @@ export type WorkspaceRow = {
   mfa_required_staff: boolean;
   magic_link_ttl_hours: number;
   access_link_ttl_days: number;
+  upload_max_files: number;
+  /** bigint: arrives as a string from node-postgres. */
+  upload_max_file_bytes: number | string;
 };
 
 const columns = `id, slug, name, portal_ticket_creation, portal_ticket_closing, signin_password, signin_magic_link,
   signin_access_link, registration, registration_client_id, mfa_required_contacts, mfa_required_staff,
-  magic_link_ttl_hours, access_link_ttl_days`;
+  magic_link_ttl_hours, access_link_ttl_days, upload_max_files, upload_max_file_bytes`;
 
 /**
  * The workspace whose portal this request is on. Today the portal is addressed by path

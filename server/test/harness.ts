@@ -4,6 +4,10 @@
  * per test so files never interfere and nothing is truncated.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { BlobStore } from '../platform/storage/blob-store.ts';
 import type { LightMyRequestResponse } from 'fastify';
 import { loadConfig, type Config } from '../config.ts';
 import { buildApp, type App } from '../app.ts';
@@ -29,12 +33,14 @@ export async function openTestDb(): Promise<Db> {
 
 export type TestEnv = { app: App; db: Db; config: Config; jobPrefix: string; close: () => Promise<void> };
 
-export async function startTestApp(overrides: Record<string, string> = {}): Promise<TestEnv> {
+export async function startTestApp(overrides: Record<string, string> = {}, opts: { files?: BlobStore } = {}): Promise<TestEnv> {
   const db = await openTestDb();
-  const config = testConfig(overrides);
+  // Uploaded files go to a directory of this app's own, removed on close.
+  const filesDir = overrides.FILES_DIR ? undefined : mkdtempSync(path.join(tmpdir(), 'portico-files-'));
+  const config = testConfig({ ...(filesDir ? { FILES_DIR: filesDir } : {}), ...overrides });
   // Fast polling and a queue prefix of its own: jobs created here are run by this app only.
   const jobPrefix = `t${randomBytes(4).toString('hex')}.`;
-  const app = await buildApp({ config, db, jobPrefix, jobPollingSeconds: 0.5 });
+  const app = await buildApp({ config, db, jobPrefix, jobPollingSeconds: 0.5, ...(opts.files ? { files: opts.files } : {}) });
   await app.ready();
   return {
     app,
@@ -44,6 +50,7 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
     close: async () => {
       await app.close();
       await db.close();
+      if (filesDir) rmSync(filesDir, { recursive: true, force: true });
     },
   };
 }

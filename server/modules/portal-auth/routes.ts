@@ -1,3 +1,4 @@
+import { limitsOf } from '../attachments/present.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { signInBody, type PortalBootstrap } from '../../../contracts/session.ts';
 import { emailBody, registerBody, resetPasswordBody, tokenBody, type LinkRequested, type SignInResult } from '../../../contracts/auth.ts';
@@ -115,7 +116,7 @@ function presentWorkspace(w: WorkspaceRow): PortalBootstrap['workspace'] {
   return {
     name: w.name,
     slug: w.slug,
-    settings: { ticketCreation: w.portal_ticket_creation, ticketClosing: w.portal_ticket_closing },
+    settings: { ticketCreation: w.portal_ticket_creation, ticketClosing: w.portal_ticket_closing, attachments: limitsOf(w) },
     signIn: { password: w.signin_password, magicLink: w.signin_magic_link, registration: w.registration },
   };
 }

@@ -22,6 +22,7 @@ const present = (ws: WorkspaceRow): WorkspaceSettings => ({
     magicLinkTtlHours: ws.magic_link_ttl_hours,
     accessLinkTtlDays: ws.access_link_ttl_days,
   },
+  attachments: { maxFiles: ws.upload_max_files, maxFileMb: Math.round(Number(ws.upload_max_file_bytes) / (1024 * 1024)) },
 });
 
 // Setting name → column; values are bound as parameters, only these names reach the SQL.
@@ -55,9 +56,18 @@ export async function settingsRoutes(app: FastifyInstance, { deps }: { deps: Dep
            name = coalesce($2, name),
            portal_ticket_creation = coalesce($3, portal_ticket_creation),
            portal_ticket_closing = coalesce($4, portal_ticket_closing),
+           upload_max_files = coalesce($5, upload_max_files),
+           upload_max_file_bytes = coalesce($6::bigint * 1048576, upload_max_file_bytes),
            updated_at = now()
          where id = $1`,
-        [ctx.workspaceId, input.name ?? null, input.portal?.ticketCreation ?? null, input.portal?.ticketClosing ?? null],
+        [
+          ctx.workspaceId,
+          input.name ?? null,
+          input.portal?.ticketCreation ?? null,
+          input.portal?.ticketClosing ?? null,
+          input.attachments?.maxFiles ?? null,
+          input.attachments?.maxFileMb ?? null,
+        ],
       );
       const signIn = Object.entries(input.signIn ?? {}) as [keyof typeof signInColumns, unknown][];
       if (input.signIn?.registrationClientId) {

@@ -1,3 +1,4 @@
+import { limitsOf } from '../attachments/present.ts';
 import type { FastifyInstance } from 'fastify';
 import { signInBody, type StaffBootstrap } from '../../../contracts/session.ts';
 import type { SignInResult } from '../../../contracts/auth.ts';
@@ -32,7 +33,7 @@ export async function staffAuthRoutes(app: FastifyInstance, { deps }: { deps: De
       session: {
         stage: 'active',
         staff: { id, name, email, role },
-        workspace: { name: ws.name, slug: ws.slug, portalUrl: `${config.publicUrl}${portalBase(ws.slug)}` },
+        workspace: { name: ws.name, slug: ws.slug, portalUrl: `${config.publicUrl}${portalBase(ws.slug)}`, attachments: limitsOf(ws) },
         csrfToken: session.csrfToken,
       },
     };

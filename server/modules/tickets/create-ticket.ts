@@ -4,6 +4,8 @@ import type { PortalCtx } from '../../platform/context.ts';
 import type { Sql } from '../../platform/db/db.ts';
 import { AppError } from '../../platform/errors.ts';
 import { mutate } from '../../platform/events.ts';
+import { onceFor } from '../../platform/idempotency.ts';
+import { claimAttachments } from '../attachments/claim.ts';
 
 /** Hands out the workspace's next ticket number; the row lock serialises concurrent creates. */
 export async function nextTicketNumber(tx: Sql, workspaceId: string): Promise<number> {
@@ -16,22 +18,26 @@ export async function nextTicketNumber(tx: Sql, workspaceId: string): Promise<nu
 
 /**
  * A contact opens a ticket from the portal. Requester and client are the signed-in
- * contact's own; nothing in the body can choose them.
+ * contact's own; nothing in the body can choose them. Files uploaded beforehand are
+ * claimed in the same transaction; a retry with the same idempotency key returns the
+ * first ticket.
  */
 export async function createPortalTicket(
   ctx: PortalCtx,
   settings: { ticketCreation: boolean },
   input: z.infer<typeof createTicketBody>,
+  idempotencyKey?: string,
 ): Promise<{ number: number }> {
   if (!settings.ticketCreation) throw new AppError('portal_ticket_creation_disabled');
-  return mutate(ctx, async (tx, record) => {
+  return mutate(ctx, (tx, record) => onceFor(tx, ctx, idempotencyKey, 'ticket.create', input, async () => {
     const number = await nextTicketNumber(tx, ctx.workspaceId);
     const [row] = await tx.query<{ id: string }>(
       `insert into tickets (workspace_id, number, client_id, requester_id, subject, description, priority, status, source)
        values ($1, $2, $3, $4, $5, $6, $7, 'new', 'portal') returning id`,
       [ctx.workspaceId, number, ctx.actor.clientId, ctx.actor.id, input.subject, input.description, input.priority],
     );
-    await record({ type: 'ticket.created', ticketId: row!.id, payload: { number, source: 'portal' } });
+    const files = await claimAttachments(tx, ctx, input.attachmentIds, { ticketId: row!.id, messageId: null });
+    await record({ type: 'ticket.created', ticketId: row!.id, payload: { number, source: 'portal', files } });
     return { number };
-  });
+  }));
 }

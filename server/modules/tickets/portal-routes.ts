@@ -8,13 +8,15 @@ import {
 } from '../../../contracts/tickets.ts';
 import type { Deps } from '../../platform/context.ts';
 import { declare, parse } from '../../platform/http/route-config.ts';
+import { idempotencyKey } from '../../platform/idempotency.ts';
 import { noStore, portalCtx } from '../../platform/http/surfaces.ts';
 import { closeAsContact } from './close-as-contact.ts';
 import { createPortalTicket } from './create-ticket.ts';
 import { getPortalTicket, listPortalTickets } from './read-tickets.ts';
 import { replyAsContact } from './reply-as-contact.ts';
 
-const settingsOf = (request: { portal: { workspace: { portal_ticket_creation: boolean; portal_ticket_closing: boolean } } | null }) => ({
+const settingsOf = (request: { portal: { workspace: { slug: string; portal_ticket_creation: boolean; portal_ticket_closing: boolean } } | null }) => ({
+  slug: request.portal!.workspace.slug,
   ticketCreation: request.portal!.workspace.portal_ticket_creation,
   ticketClosing: request.portal!.workspace.portal_ticket_closing,
 });
@@ -29,7 +31,8 @@ export async function portalTicketRoutes(app: FastifyInstance, { deps }: { deps:
 
   app.post('/tickets', declare('portal', 'contact'), async (request, reply) => {
     const ctx = portalCtx(deps, request);
-    const created = await createPortalTicket(ctx, settingsOf(request), parse(createTicketBody, request.body));
+    const input = parse(createTicketBody, request.body);
+    const created = await createPortalTicket(ctx, settingsOf(request), input, idempotencyKey(request.headers));
     reply.code(201);
     return getPortalTicket(ctx, settingsOf(request), created.number);
   });
@@ -42,7 +45,7 @@ export async function portalTicketRoutes(app: FastifyInstance, { deps }: { deps:
   app.post('/tickets/:number/replies', declare('portal', 'contact'), async (request, reply) => {
     const ctx = portalCtx(deps, request);
     const { number } = parse(ticketNumberParam, request.params);
-    await replyAsContact(ctx, number, parse(replyBody, request.body).body);
+    await replyAsContact(ctx, number, parse(replyBody, request.body), idempotencyKey(request.headers));
     reply.code(201);
     return getPortalTicket(ctx, settingsOf(request), number);
   });

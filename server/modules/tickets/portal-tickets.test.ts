@@ -232,7 +232,7 @@ describe('portal tickets', () => {
     expect(res.json().portal).toEqual({ ticketCreation: false, ticketClosing: false });
 
     const boot = (await contact.get('/bootstrap')).json();
-    expect(boot.workspace.settings).toEqual({ ticketCreation: false, ticketClosing: false });
+    expect(boot.workspace.settings).toMatchObject({ ticketCreation: false, ticketClosing: false });
     const create = await contact.post('/tickets', { subject: 's', description: 'd' });
     expect(create.statusCode).toBe(403);
     expect(create.json().error.code).toBe('portal_ticket_creation_disabled');

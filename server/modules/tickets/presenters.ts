@@ -1,4 +1,5 @@
 /** Rows to API JSON. Portal presenters take only what a contact may see. */
+import type { Attachment } from '../../../contracts/attachments.ts';
 import type {
   PortalMessage,
   PortalTicket,
@@ -27,7 +28,9 @@ export function portalSummary(t: TicketRow): PortalTicketSummary {
   };
 }
 
-function portalMessage(m: MessageRow, viewer: ContactActor): PortalMessage {
+type Files = Map<string, Attachment[]>;
+
+function portalMessage(m: MessageRow, viewer: ContactActor, files: Files): PortalMessage {
   if (m.kind === 'note' || !m.public) throw new Error('internal message reached the portal presenter');
   return {
     id: m.id,
@@ -41,6 +44,7 @@ function portalMessage(m: MessageRow, viewer: ContactActor): PortalMessage {
         }
       : null,
     event: (m.event as ThreadEvent | null) ?? null,
+    attachments: files.get(m.id) ?? [],
     createdAt: m.created_at.toISOString(),
   };
 }
@@ -51,15 +55,17 @@ export function portalTicket(
   cc: CcRow[],
   settings: { closing: boolean },
   viewer: ContactActor,
+  files: Files,
 ): PortalTicket {
   return {
     ...portalSummary(t),
     description: t.description,
+    attachments: files.get('') ?? [],
     yourRole:
       t.requester_id === viewer.id ? 'requester' : cc.some((c) => c.id === viewer.id) ? 'cc' : 'manager',
     closedAt: iso(t.closed_at),
     cc: cc.map((c) => ({ name: c.name })),
-    thread: thread.map((m) => portalMessage(m, viewer)),
+    thread: thread.map((m) => portalMessage(m, viewer, files)),
     can: { reply: t.status !== 'closed', close: settings.closing && t.status !== 'closed' },
   };
 }
@@ -78,7 +84,7 @@ export function staffSummary(t: TicketRow): StaffTicketSummary {
   };
 }
 
-function staffMessage(m: MessageRow): StaffMessage {
+function staffMessage(m: MessageRow, files: Files): StaffMessage {
   const authorId = m.author_contact_id ?? m.author_staff_id;
   return {
     id: m.id,
@@ -90,20 +96,22 @@ function staffMessage(m: MessageRow): StaffMessage {
         ? { id: authorId, name: m.author_name, type: m.author_contact_id ? 'contact' : 'staff' }
         : null,
     event: (m.event as ThreadEvent | null) ?? null,
+    attachments: files.get(m.id) ?? [],
     createdAt: m.created_at.toISOString(),
   };
 }
 
-export function staffTicket(t: TicketRow, thread: MessageRow[], cc: CcRow[]): StaffTicket {
+export function staffTicket(t: TicketRow, thread: MessageRow[], cc: CcRow[], files: Files): StaffTicket {
   return {
     ...staffSummary(t),
     description: t.description,
+    attachments: files.get('') ?? [],
     source: t.source,
     requester: { id: t.requester_id, name: t.requester_name, email: t.requester_email },
     cc: cc.map((c) => ({ id: c.id, name: c.name, email: c.email })),
     solvedAt: iso(t.solved_at),
     closedAt: iso(t.closed_at),
-    thread: thread.map(staffMessage),
+    thread: thread.map((m) => staffMessage(m, files)),
     allowedStatuses: [...nextStatuses(t.status)],
   };
 }

@@ -20,6 +20,8 @@ import {
   listWorkspaceTickets,
 } from './queries.ts';
 import { portalSummary, portalTicket, staffSummary, staffTicket } from './presenters.ts';
+import { listTicketAttachments } from '../attachments/queries.ts';
+import { groupByMessage, portalFilesBase, STAFF_FILES_BASE } from '../attachments/present.ts';
 
 export async function listPortalTickets(
   ctx: PortalCtx,
@@ -31,16 +33,18 @@ export async function listPortalTickets(
 
 export async function getPortalTicket(
   ctx: PortalCtx,
-  settings: { ticketClosing: boolean },
+  settings: { ticketClosing: boolean; slug: string },
   number: number,
 ): Promise<PortalTicket> {
   const ticket = await findContactTicket(ctx.db, ctx.workspaceId, ctx.actor, number);
   if (!ticket) throw new AppError('not_found');
-  const [thread, cc] = await Promise.all([
+  const [thread, cc, files] = await Promise.all([
     listMessages(ctx.db, ctx.workspaceId, ticket.id, true),
     listCc(ctx.db, ctx.workspaceId, ticket.id),
+    listTicketAttachments(ctx.db, ctx.workspaceId, ticket.id, true),
   ]);
-  return portalTicket(ticket, thread, cc, { closing: settings.ticketClosing }, ctx.actor);
+  const attachments = groupByMessage(files, portalFilesBase(settings.slug));
+  return portalTicket(ticket, thread, cc, { closing: settings.ticketClosing }, ctx.actor, attachments);
 }
 
 export async function listStaffTickets(
@@ -59,9 +63,10 @@ export async function listStaffTickets(
 export async function getStaffTicket(ctx: StaffCtx, number: number): Promise<StaffTicket> {
   const ticket = await findWorkspaceTicket(ctx.db, ctx.workspaceId, number);
   if (!ticket) throw new AppError('not_found');
-  const [thread, cc] = await Promise.all([
+  const [thread, cc, files] = await Promise.all([
     listMessages(ctx.db, ctx.workspaceId, ticket.id, false),
     listCc(ctx.db, ctx.workspaceId, ticket.id),
+    listTicketAttachments(ctx.db, ctx.workspaceId, ticket.id, false),
   ]);
-  return staffTicket(ticket, thread, cc);
+  return staffTicket(ticket, thread, cc, groupByMessage(files, STAFF_FILES_BASE));
 }

@@ -7,6 +7,7 @@ import {
   updateTicketBody,
 } from '../../../contracts/tickets.ts';
 import type { Deps } from '../../platform/context.ts';
+import { idempotencyKey } from '../../platform/idempotency.ts';
 import { declare, parse } from '../../platform/http/route-config.ts';
 import { noStore, staffCtx } from '../../platform/http/surfaces.ts';
 import { addStaffMessage } from './add-staff-message.ts';
@@ -30,7 +31,7 @@ export async function staffTicketRoutes(app: FastifyInstance, { deps }: { deps: 
   app.post('/tickets/:number/messages', declare('staff', 'staff'), async (request, reply) => {
     const ctx = staffCtx(deps, request);
     const { number } = parse(ticketNumberParam, request.params);
-    await addStaffMessage(ctx, number, parse(staffMessageBody, request.body));
+    await addStaffMessage(ctx, number, parse(staffMessageBody, request.body), idempotencyKey(request.headers));
     reply.code(201);
     return getStaffTicket(ctx, number);
   });

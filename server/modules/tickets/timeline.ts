@@ -4,6 +4,7 @@ import type { Sql } from '../../platform/db/db.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Record_ } from '../../platform/events.ts';
 import type { ThreadEvent } from '../../../contracts/tickets.ts';
+import { claimAttachments } from '../attachments/claim.ts';
 import { findWorkspaceTicket, insertMessage, type TicketRow } from './queries.ts';
 
 type Write = { tx: Sql; record: Record_; ctx: Ctx; ticketId: string };
@@ -11,8 +12,11 @@ type Write = { tx: Sql; record: Record_; ctx: Ctx; ticketId: string };
 const author = (ctx: Ctx) =>
   ctx.actor.type === 'staff' ? { authorStaffId: ctx.actor.id } : { authorContactId: ctx.actor.id };
 
-/** A public reply (contact or staff) or an internal note (staff only). */
-export async function addMessage({ tx, record, ctx, ticketId }: Write, body: string, internal = false) {
+/**
+ * A public reply (contact or staff) or an internal note (staff only), with the writer's
+ * pending uploads `attachmentIds` as its files (they share the note's visibility).
+ */
+export async function addMessage({ tx, record, ctx, ticketId }: Write, body: string, internal = false, attachmentIds: string[] = []) {
   if (internal && ctx.actor.type !== 'staff') throw new Error('only staff write internal notes');
   const message = await insertMessage(tx, {
     workspaceId: ctx.workspaceId,
@@ -22,10 +26,11 @@ export async function addMessage({ tx, record, ctx, ticketId }: Write, body: str
     body,
     ...author(ctx),
   });
+  const files = await claimAttachments(tx, ctx, attachmentIds, { ticketId, messageId: message.id });
   await record({
     type: internal ? 'ticket.note_added' : 'ticket.replied',
     ticketId,
-    payload: { messageId: message.id, public: !internal },
+    payload: { messageId: message.id, public: !internal, files },
   });
   return message;
 }

@@ -11,10 +11,11 @@ import {
   signInPortal,
   signInStaff,
   startTestApp,
-  type Session,
+  Session,
   type TestEnv,
   type TestWorkspace,
 } from '../../test/harness.ts';
+import { injectUpload } from '../../test/multipart.ts';
 
 let env: TestEnv;
 let a: TestWorkspace;
@@ -29,6 +30,8 @@ let colleague: Session;
 let owner: Session;
 let linkId: string;
 let mailId: string;
+/** On ticket A: a public file of the owner, a file on an internal note; and the owner's and the agent's pending uploads. */
+const files = { ticket: '', note: '', pending: '', staffPending: '' };
 
 beforeAll(async () => {
   env = await startTestApp();
@@ -47,11 +50,25 @@ beforeAll(async () => {
   colleague = await signInPortal(env.app, a.slug, a.clients[0].members[1].email);
   const agentA = await signInStaff(env.app, a.agent.email);
   linkId = (await agentA.post(`/tickets/${ticketA}/portal-links`)).json().items[0].id;
+  const up = async (s: Session, name: string) => (await injectUpload(s, [{ name, data: Buffer.from(`${secret} in ${name}`) }])).json().items[0].id as string;
+  files.ticket = await up(owner, `${secret}-public.txt`);
+  await owner.post(`/tickets/${ticketA}/replies`, { body: 'see file', attachmentIds: [files.ticket] });
+  files.note = await up(agentA, `${secret}-note.txt`);
+  await agentA.post(`/tickets/${ticketA}/messages`, { body: 'internal file', internal: true, attachmentIds: [files.note] });
+  files.pending = await up(owner, `${secret}-pending.txt`);
+  files.staffPending = await up(agentA, `${secret}-staff-pending.txt`);
   [{ id: mailId }] = (await env.db.query<{ id: string }>('select id from outbox_mail where workspace_id = $1 limit 1', [a.id])) as [{ id: string }];
 });
 afterAll(() => env.close());
 
 type Check = (() => Promise<void>) | { none: string };
+
+/** A session's cookie and token presented at another address. */
+class SessionAt extends Session {
+  constructor(s: Session, base: string) {
+    super(s.app, base, s.cookie, s.csrfToken);
+  }
+}
 
 const expect404 = async (res: Promise<{ statusCode: number; body: string }>) => {
   const r = await res;
@@ -147,6 +164,58 @@ const routes: Record<string, { access: string; check: Check }> = {
     access: 'contact',
     check: async () => {
       for (const s of portalSessions()) await expect404(s.post(`/tickets/${ticketA}/close`, { message: 'x' }));
+    },
+  },
+
+  'POST /portal/:slug/api/uploads': {
+    access: 'contact',
+    check: async () => {
+      // B's session at A's address is no session; a file goes to the caller's own workspace only.
+      const res = await injectUpload(new SessionAt(foreignContact, `/portal/${a.slug}/api`), [{ name: 'x.txt', data: Buffer.from('x') }]);
+      expect(res.statusCode).toBe(401);
+    },
+  },
+  'DELETE /portal/:slug/api/uploads/:id': {
+    access: 'contact',
+    check: async () => {
+      for (const s of portalSessions()) await expect404(s.request('DELETE', `/uploads/${files.pending}`));
+      expect((await owner.get(`/attachments/${files.pending}`)).statusCode).toBe(200);
+    },
+  },
+  'GET /portal/:slug/api/attachments/:id': {
+    access: 'contact',
+    check: async () => {
+      for (const s of portalSessions()) {
+        for (const id of Object.values(files)) await expect404(s.get(`/attachments/${id}`));
+      }
+      // The requester sees the public file, never the internal note's nor the agent's pending one.
+      expect((await owner.get(`/attachments/${files.ticket}`)).statusCode).toBe(200);
+      await expect404(owner.get(`/attachments/${files.note}`));
+      await expect404(owner.get(`/attachments/${files.staffPending}`));
+    },
+  },
+  'POST /staff/api/uploads': {
+    access: 'staff',
+    check: async () => {
+      const res = await injectUpload(new SessionAt(owner, '/staff/api'), [{ name: 'x.txt', data: Buffer.from('x') }]);
+      expect(res.statusCode).toBe(401);
+    },
+  },
+  'DELETE /staff/api/uploads/:id': {
+    access: 'staff',
+    check: async () => {
+      await expect404(foreignStaff.request('DELETE', `/uploads/${files.staffPending}`));
+      const adminA = await signInStaff(env.app, a.admin.email);
+      await expect404(adminA.request('DELETE', `/uploads/${files.staffPending}`)); // another staff member's draft
+    },
+  },
+  'GET /staff/api/attachments/:id': {
+    access: 'staff',
+    check: async () => {
+      for (const id of Object.values(files)) await expect404(foreignStaff.get(`/attachments/${id}`));
+      const adminA = await signInStaff(env.app, a.admin.email);
+      expect((await adminA.get(`/attachments/${files.note}`)).statusCode).toBe(200);
+      await expect404(adminA.get(`/attachments/${files.pending}`)); // a contact's unsent file
     },
   },
 

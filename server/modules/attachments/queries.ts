@@ -1,0 +1,87 @@
+/**
+ * Tenant-bound attachment queries. Who may see a file is decided in the SQL: a contact's
+ * query carries the same ticket visibility as the ticket routes, plus "not on an internal
+ * note"; a file nobody may see is simply not found.
+ */
+import type { Sql } from '../../platform/db/db.ts';
+import type { Actor, ContactActor } from '../../platform/context.ts';
+
+export type AttachmentRow = {
+  id: string;
+  storage_key: string;
+  name: string;
+  size: number;
+  content_type: string;
+  type_mismatch: boolean;
+  sha256: string;
+  message_id: string | null;
+  created_at: Date;
+};
+
+const columns = `a.id, a.storage_key, a.name, a.size::float8 as size, a.content_type, a.type_mismatch, a.sha256,
+  a.message_id, a.created_at`;
+
+const uploaderColumn = (actor: Actor) => (actor.type === 'staff' ? 'uploader_staff_id' : 'uploader_contact_id');
+
+/** Tickets this contact may see, as a condition on `t` ($1 workspace, $2 client, $3 contact). */
+const contactSees = (contact: ContactActor) =>
+  contact.role === 'manager'
+    ? 't.workspace_id = $1 and t.client_id = $2'
+    : `t.workspace_id = $1 and t.client_id = $2 and (t.requester_id = $3
+        or exists (select 1 from ticket_cc cc where cc.ticket_id = t.id and cc.workspace_id = $1 and cc.contact_id = $3))`;
+
+/** A file a contact may download: on a ticket they see and not on a note, or their own pending upload. */
+export async function findForContact(db: Sql, workspaceId: string, contact: ContactActor, id: string) {
+  const [row] = await db.query<AttachmentRow>(
+    `select ${columns} from attachments a
+      where a.workspace_id = $1 and a.id = $4 and (
+        (a.ticket_id is null and a.uploader_contact_id = $3)
+        or exists (select 1 from tickets t where t.id = a.ticket_id and ${contactSees(contact)}
+             and (a.message_id is null or exists (
+               select 1 from ticket_messages m where m.id = a.message_id and m.workspace_id = $1 and m.public))))`,
+    [workspaceId, contact.clientId, contact.id, id],
+  );
+  return row;
+}
+
+/** A file staff may download: any attached file of the workspace, or their own pending upload. */
+export async function findForStaff(db: Sql, workspaceId: string, staffId: string, id: string) {
+  const [row] = await db.query<AttachmentRow>(
+    `select ${columns} from attachments a
+      where a.workspace_id = $1 and a.id = $2 and (a.ticket_id is not null or a.uploader_staff_id = $3)`,
+    [workspaceId, id, staffId],
+  );
+  return row;
+}
+
+/** The files of a ticket; `publicOnly` leaves out those on internal notes. */
+export function listTicketAttachments(db: Sql, workspaceId: string, ticketId: string, publicOnly: boolean) {
+  return db.query<AttachmentRow>(
+    `select ${columns} from attachments a
+      where a.ticket_id = $2 and a.workspace_id = $1
+        ${publicOnly ? `and (a.message_id is null or exists (select 1 from ticket_messages m where m.id = a.message_id and m.public))` : ''}
+      order by a.attached_at, a.created_at, a.id`,
+    [workspaceId, ticketId],
+  );
+}
+
+/** How many uploads this person has waiting, not yet sent with anything. */
+export async function countPending(db: Sql, workspaceId: string, actor: Actor): Promise<number> {
+  const [row] = await db.query<{ n: number }>(
+    `select count(*)::int as n from attachments where workspace_id = $1 and ${uploaderColumn(actor)} = $2 and ticket_id is null`,
+    [workspaceId, actor.id],
+  );
+  return row!.n;
+}
+
+/** Removes one's own pending upload; returns its blob key so the blob can go too. */
+export async function deletePending(db: Sql, workspaceId: string, actor: Actor, id: string) {
+  const [row] = await db.query<{ storage_key: string }>(
+    `delete from attachments where workspace_id = $1 and id = $2 and ${uploaderColumn(actor)} = $3 and ticket_id is null
+     returning storage_key`,
+    [workspaceId, id, actor.id],
+  );
+  return row?.storage_key;
+}
+
+export { uploaderColumn };
