@@ -44,7 +44,10 @@ export type UploadOptions = {
 
 export type UploadResponse = { status: number; body: any; sent: number; total: number };
 
-export async function upload(base: string, session: Session, files: TestFile[], opts: UploadOptions = {}): Promise<UploadResponse> {
+/** Where and as whom to upload: a harness Session, or a sign-in over HTTP (test/process.ts). */
+export type UploadAs = Pick<Session, 'base' | 'cookie' | 'csrfToken'>;
+
+export async function upload(base: string, session: UploadAs, files: TestFile[], opts: UploadOptions = {}): Promise<UploadResponse> {
   const boundary = `----portico${randomBytes(8).toString('hex')}`;
   const pieces: (Buffer | TestFile)[] = [];
   const field = (name: string, value: string) =>
@@ -130,7 +133,7 @@ export function injectUpload(session: Session, files: { name: string; data: Buff
   const body = Buffer.concat([
     ...files.flatMap((f) => [
       Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${f.name}"\r\nContent-Type: ${f.type ?? 'application/octet-stream'}\r\n\r\n`,
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${f.name.replace(/"/g, '%22')}"\r\nContent-Type: ${f.type ?? 'application/octet-stream'}\r\n\r\n`,
       ),
       f.data,
       Buffer.from('\r\n'),

@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import '../ui/base.css';
+import '../ui/attachments.css';
 import './portal.css';
 import { App } from './App.tsx';
 

@@ -5,7 +5,7 @@
 import { createContext, useContext, useEffect } from 'react';
 import type { PortalBootstrap, PortalWorkspace } from '../../contracts/session.ts';
 import type { SignInMethods, SignInResult } from '../../contracts/auth.ts';
-import { api } from '../ui/api.ts';
+import { api, type ApiInit } from '../ui/api.ts';
 
 export type PortalBoot = PortalBootstrap;
 type ActiveSession = Extract<NonNullable<PortalBootstrap['session']>, { stage: 'active' }>;
@@ -17,7 +17,7 @@ export function portalBase(pathname = window.location.pathname): string {
   return `/portal/${slug}`;
 }
 
-export type RequestInit = { method?: string; body?: unknown };
+export type RequestInit = ApiInit;
 
 /** A one-off message shown at the top of the next page (kept in the history entry's state). */
 export type FlashState = { flash?: string };

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode, type Ref } from 'react';
 import { Link } from 'react-router';
 import type { TicketPriority, TicketStatus } from '../../contracts/tickets.ts';
 import { fullTime, priorityLabel, relativeTime, staffStatusLabel } from '../ui/format.ts';
@@ -146,6 +146,36 @@ export function Field({ id, label, error, hint, children }: FieldProps) {
         </span>
       )}
     </div>
+  );
+}
+
+/** A whole-number setting from 1 to `max`, kept as typed text until the form is saved. */
+export function NumberField(props: {
+  id: string;
+  label: string;
+  hint?: string | undefined;
+  error?: string | undefined;
+  max: number;
+  value: string;
+  inputRef?: Ref<HTMLInputElement> | undefined;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <Field id={props.id} label={props.label} error={props.error} hint={props.hint}>
+      {(aria) => (
+        <input
+          {...aria}
+          ref={props.inputRef}
+          type="number"
+          inputMode="numeric"
+          min={1}
+          max={props.max}
+          step={1}
+          value={props.value}
+          onChange={(e) => props.onChange(e.target.value)}
+        />
+      )}
+    </Field>
   );
 }
 

@@ -2,7 +2,7 @@
  * The staff app's door to the API: `api()` plus one rule — a 401 `unauthenticated`
  * anywhere ends the session in the UI and shows the sign-in page.
  */
-import { api, ApiError } from '../ui/api.ts';
+import { api, ApiError, type ApiInit } from '../ui/api.ts';
 
 export { ApiError } from '../ui/api.ts';
 
@@ -13,11 +13,14 @@ export function setSignedOutHandler(handler: (() => void) | null) {
   onSignedOut = handler;
 }
 
-export async function staffApi<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+/** The server said we are signed out (also reported by file uploads, which bypass staffApi). */
+export const signedOut = () => onSignedOut?.();
+
+export async function staffApi<T>(path: string, init: ApiInit = {}): Promise<T> {
   try {
     return await api<T>(`/staff/api${path}`, init);
   } catch (err) {
-    if (err instanceof ApiError && err.status === 401 && err.code === 'unauthenticated') onSignedOut?.();
+    if (err instanceof ApiError && err.status === 401 && err.code === 'unauthenticated') signedOut();
     throw err;
   }
 }

@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
 import '../ui/base.css';
+import '../ui/attachments.css';
 import './staff.css';
 import { App } from './App.tsx';
 import { SessionProvider } from './session.tsx';

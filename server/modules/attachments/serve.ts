@@ -28,7 +28,7 @@ export async function sendAttachment(store: BlobStore, request: FastifyRequest, 
 
   reply
     .header('content-type', type.startsWith('text/') ? `${type}; charset=utf-8` : type)
-    .header('content-disposition', contentDisposition(file.name, { type: inline ? 'inline' : 'attachment' }))
+    .header('content-disposition', contentDisposition(file.name, { type: inline ? 'inline' : 'attachment', fallback: asciiName(file.name) }))
     .header('x-content-type-options', 'nosniff')
     .header('content-security-policy', SANDBOX)
     .header('cross-origin-resource-policy', 'same-origin')
@@ -55,6 +55,13 @@ export async function sendAttachment(store: BlobStore, request: FastifyRequest, 
   reply.header('content-length', size);
   return reply.send(request.method === 'HEAD' ? undefined : store.read(file.storage_key));
 }
+
+/** For clients that ignore `filename*`: accents dropped, anything else non-ASCII as `_`. */
+const asciiName = (name: string) =>
+  name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^\x20-\x7e]/g, '_');
 
 function matches(header: string | undefined, etag: string): boolean {
   if (!header) return false;

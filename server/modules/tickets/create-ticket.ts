@@ -4,6 +4,7 @@ import type { PortalCtx } from '../../platform/context.ts';
 import type { Sql } from '../../platform/db/db.ts';
 import { AppError } from '../../platform/errors.ts';
 import { mutate } from '../../platform/events.ts';
+import { failpoint } from '../../platform/failpoint.ts';
 import { onceFor } from '../../platform/idempotency.ts';
 import { claimAttachments } from '../attachments/claim.ts';
 
@@ -38,6 +39,7 @@ export async function createPortalTicket(
     );
     const files = await claimAttachments(tx, ctx, input.attachmentIds, { ticketId: row!.id, messageId: null });
     await record({ type: 'ticket.created', ticketId: row!.id, payload: { number, source: 'portal', files } });
+    failpoint(ctx.config.failpoint, 'ticket.before-commit');
     return { number };
   }));
 }

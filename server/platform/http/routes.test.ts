@@ -30,7 +30,7 @@ let colleague: Session;
 let owner: Session;
 let linkId: string;
 let mailId: string;
-/** On ticket A: a public file of the owner, a file on an internal note; and the owner's and the agent's pending uploads. */
+/** On another ticket of A's owner: a public file of the owner, a file on an internal note; and the owner's and the agent's pending uploads. */
 const files = { ticket: '', note: '', pending: '', staffPending: '' };
 
 beforeAll(async () => {
@@ -51,10 +51,12 @@ beforeAll(async () => {
   const agentA = await signInStaff(env.app, a.agent.email);
   linkId = (await agentA.post(`/tickets/${ticketA}/portal-links`)).json().items[0].id;
   const up = async (s: Session, name: string) => (await injectUpload(s, [{ name, data: Buffer.from(`${secret} in ${name}`) }])).json().items[0].id as string;
+  // On a ticket of their own, so ticket A stays untouched for the checks at the end.
+  const ticketFiles = await portalTicket(owner, 'files');
   files.ticket = await up(owner, `${secret}-public.txt`);
-  await owner.post(`/tickets/${ticketA}/replies`, { body: 'see file', attachmentIds: [files.ticket] });
+  await owner.post(`/tickets/${ticketFiles}/replies`, { body: 'see file', attachmentIds: [files.ticket] });
   files.note = await up(agentA, `${secret}-note.txt`);
-  await agentA.post(`/tickets/${ticketA}/messages`, { body: 'internal file', internal: true, attachmentIds: [files.note] });
+  await agentA.post(`/tickets/${ticketFiles}/messages`, { body: 'internal file', internal: true, attachmentIds: [files.note] });
   files.pending = await up(owner, `${secret}-pending.txt`);
   files.staffPending = await up(agentA, `${secret}-staff-pending.txt`);
   [{ id: mailId }] = (await env.db.query<{ id: string }>('select id from outbox_mail where workspace_id = $1 limit 1', [a.id])) as [{ id: string }];

@@ -3,7 +3,10 @@ import { Link, useNavigate } from 'react-router';
 import { PRIORITIES, type TicketPriority } from '../../../contracts/constants.ts';
 import type { PortalTicket } from '../../../contracts/tickets.ts';
 import { ApiError } from '../../ui/api.ts';
+import { DropOverlay } from '../../ui/Attachments.tsx';
 import { priorityLabel } from '../../ui/format.ts';
+import { useFileDrop } from '../../ui/useFileDrop.ts';
+import { AttachmentsField, usePortalDraft } from '../components/AttachmentsField.tsx';
 import { describedBy, FieldError, PageHeading } from '../components/bits.tsx';
 import { usePageTitle, useSession } from '../session.tsx';
 import { ErrorAlert, SubmitButton } from '../components/forms.tsx';
@@ -42,6 +45,8 @@ export function NewTicketPage() {
   const [errors, setErrors] = useState<Errors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
+  const draft = usePortalDraft();
+  const { dragging, dropProps } = useFileDrop(draft.add, submitting);
   const refs = {
     subject: useRef<HTMLInputElement>(null),
     description: useRef<HTMLTextAreaElement>(null),
@@ -76,10 +81,13 @@ export function NewTicketPage() {
 
     setSubmitting(true);
     try {
-      const ticket = await request<PortalTicket>('/tickets', {
-        method: 'POST',
-        body: { subject: subject.trim(), description, priority },
-      });
+      const ticket = await draft.submit((attachmentIds, headers) =>
+        request<PortalTicket>('/tickets', {
+          method: 'POST',
+          body: { subject: subject.trim(), description, priority, attachmentIds },
+          headers,
+        }),
+      );
       navigate(`/tickets/${ticket.number}`, { state: { created: true } });
     } catch (err) {
       setSubmitting(false);
@@ -110,7 +118,14 @@ export function NewTicketPage() {
       <PageHeading>New ticket</PageHeading>
       <p className="page-intro">Tell the support team what you need. The more detail you give, the faster they can help.</p>
 
-      <form className="card form-card" onSubmit={onSubmit} noValidate aria-label="New ticket">
+      <form
+        className={dragging ? 'card form-card drop-target is-dragover' : 'card form-card drop-target'}
+        onSubmit={onSubmit}
+        noValidate
+        aria-label="New ticket"
+        {...dropProps}
+      >
+        <DropOverlay active={dragging} />
         <ErrorAlert message={formError} />
         <div className="field">
           <label htmlFor="ticket-subject">Subject</label>
@@ -151,11 +166,14 @@ export function NewTicketPage() {
             required
             value={description}
             onChange={(e) => setDescription(e.target.value)}
+            onPaste={draft.onPaste}
             aria-invalid={errors.description ? true : undefined}
             aria-describedby={describedBy('ticket-description-hint', errors.description && 'ticket-description-error')}
           />
           <FieldError id="ticket-description-error" message={errors.description} />
         </div>
+
+        <AttachmentsField id="ticket-files" label="Attachments" draft={draft} disabled={submitting} />
 
         <div className="field field-priority">
           <label htmlFor="ticket-priority">Priority</label>
@@ -181,7 +199,7 @@ export function NewTicketPage() {
         </div>
 
         <div className="form-actions">
-          <SubmitButton busy={submitting} busyLabel="Submitting…">
+          <SubmitButton busy={submitting} busyLabel={draft.uploading ? 'Waiting for uploads…' : 'Submitting…'}>
             Submit ticket
           </SubmitButton>
           <Link to="/" className="btn btn-quiet">

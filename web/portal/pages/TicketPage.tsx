@@ -2,9 +2,11 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import { Link, useLocation, useParams } from 'react-router';
 import type { PortalMessage, PortalTicket, ThreadEvent } from '../../../contracts/tickets.ts';
 import { ApiError } from '../../ui/api.ts';
+import { AttachmentList } from '../../ui/Attachments.tsx';
 import { priorityLabel, statusLabel } from '../../ui/format.ts';
 import { PageHeading, Priority, StatusBadge, Time } from '../components/bits.tsx';
 import { ErrorAlert, SubmitButton, TextAreaField } from '../components/forms.tsx';
+import { ReplyForm } from '../components/ReplyForm.tsx';
 import { usePageTitle, useSession } from '../session.tsx';
 import { NotFoundPage } from './NotFoundPage.tsx';
 
@@ -286,6 +288,7 @@ function Thread({ ticket }: { ticket: PortalTicket }) {
           note="opened this ticket"
         />
         <div className="message-body">{ticket.description}</div>
+        <AttachmentList attachments={ticket.attachments} />
       </li>
       {ticket.thread.map((m) => (m.kind === 'event' ? <EventLine key={m.id} message={m} /> : <Reply key={m.id} message={m} />))}
     </ol>
@@ -331,6 +334,7 @@ function Reply({ message }: { message: PortalMessage }) {
     <li className={`message message-${type}`}>
       <MessageHeader name={name} type={type} at={message.createdAt} you={author?.isYou ?? false} />
       <div className="message-body">{message.body}</div>
+      <AttachmentList attachments={message.attachments} />
     </li>
   );
 }
@@ -366,79 +370,6 @@ function EventLine({ message }: { message: PortalMessage }) {
         </span>
       </span>
     </li>
-  );
-}
-
-function ReplyForm({ ticket, onSent, onStale }: { ticket: PortalTicket; onSent: (t: PortalTicket) => void; onStale: () => void }) {
-  const { request } = useSession();
-  const [body, setBody] = useState('');
-  const [error, setError] = useState<string | undefined>();
-  const [formError, setFormError] = useState<string | null>(null);
-  const [sending, setSending] = useState(false);
-  const ref = useRef<HTMLTextAreaElement>(null);
-
-  const onSubmit = async (e: FormEvent) => {
-    e.preventDefault();
-    setFormError(null);
-    const problem = !body.trim()
-      ? 'Write a reply before sending.'
-      : body.trim().length > TEXT_MAX
-        ? `Keep your reply to ${TEXT_MAX.toLocaleString()} characters or fewer.`
-        : undefined;
-    setError(problem);
-    if (problem) return ref.current?.focus();
-    setSending(true);
-    try {
-      const updated = await request<PortalTicket>(`/tickets/${ticket.number}/replies`, { method: 'POST', body: { body } });
-      setBody('');
-      onSent(updated);
-    } catch (err) {
-      if (err instanceof ApiError && err.code === 'validation_failed' && err.field('body')) {
-        setError(err.field('body'));
-        ref.current?.focus();
-      } else if (err instanceof ApiError && err.code === 'ticket_closed') {
-        setFormError(err.message);
-        onStale();
-      } else {
-        setFormError(err instanceof ApiError ? err.message : 'Your reply could not be sent. Try again.');
-      }
-    } finally {
-      setSending(false);
-    }
-  };
-
-  const hint =
-    ticket.status === 'solved'
-      ? 'Replying reopens this ticket.'
-      : 'The support team sees your reply on this ticket.';
-
-  return (
-    <section className="card reply-card" aria-labelledby="reply-heading">
-      <h2 id="reply-heading" className="section-title">
-        Reply
-      </h2>
-      <form onSubmit={onSubmit} noValidate>
-        <ErrorAlert message={formError} />
-        <TextAreaField
-          textareaRef={ref}
-          id="reply-body"
-          idPrefix="reply"
-          label="Your reply"
-          hint={hint}
-          name="body"
-          rows={5}
-          required
-          value={body}
-          onChange={(e) => setBody(e.target.value)}
-          error={error}
-        />
-        <div className="form-actions">
-          <SubmitButton busy={sending} busyLabel="Sending…">
-            Send reply
-          </SubmitButton>
-        </div>
-      </form>
-    </section>
   );
 }
 

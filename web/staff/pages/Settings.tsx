@@ -3,13 +3,24 @@ import { Link } from 'react-router';
 import type { SignInSettings } from '../../../contracts/auth.ts';
 import type { WorkspaceSettings as WorkspaceSettingsBase } from '../../../contracts/directory.ts';
 import { useClients } from '../directory.ts';
-import { ErrorAlert, Field, Loading, PageHeading, isForbidden } from '../components.tsx';
+import { ErrorAlert, Field, Loading, NumberField, PageHeading, isForbidden } from '../components.tsx';
 import { useLoad, usePageTitle } from '../hooks.ts';
 import { ApiError, errorMessage, staffApi } from '../http.ts';
 import { useSession } from '../session.tsx';
+import {
+  AttachmentsSection,
+  attachmentsProblems,
+  fromAttachmentsDraft,
+  sameAttachments,
+  toAttachmentsDraft,
+  wholeNumber,
+  type AttachmentSettings,
+  type AttachmentsDraft,
+  type AttachmentsErrors,
+} from './settings/Attachments.tsx';
 
-/** GET /settings also answers how customers sign in (contracts/auth.ts). */
-type WorkspaceSettings = WorkspaceSettingsBase & { signIn?: SignInSettings };
+/** GET /settings also answers how customers sign in (contracts/auth.ts); either part may be missing from an older server. */
+type WorkspaceSettings = Omit<WorkspaceSettingsBase, 'attachments'> & { signIn?: SignInSettings; attachments?: AttachmentSettings };
 
 /** The sign-in part of the form; the two validity periods as typed. */
 type SignInDraft = Omit<SignInSettings, 'magicLinkTtlHours' | 'accessLinkTtlDays'> & {
@@ -23,13 +34,6 @@ const toDraft = (s: SignInSettings): SignInDraft => ({
   magicLinkTtlHours: String(s.magicLinkTtlHours),
   accessLinkTtlDays: String(s.accessLinkTtlDays),
 });
-
-/** A whole number within [min, max], or undefined. */
-function wholeNumber(text: string, min: number, max: number): number | undefined {
-  if (!/^\s*\d+\s*$/.test(text)) return undefined;
-  const n = Number(text);
-  return n >= min && n <= max ? n : undefined;
-}
 
 function fromDraft(d: SignInDraft): SignInSettings {
   return {
@@ -71,14 +75,15 @@ export function SettingsPage() {
 }
 
 function SettingsForm({ initial, onSaved }: { initial: WorkspaceSettings; onSaved: (s: WorkspaceSettings) => void }) {
-  const { renameWorkspace, workspace } = useSession();
+  const { renameWorkspace, refresh, workspace } = useSession();
   const [name, setName] = useState(initial.name);
   const [creation, setCreation] = useState(initial.portal.ticketCreation);
   const [closing, setClosing] = useState(initial.portal.ticketClosing);
   const [signIn, setSignIn] = useState<SignInDraft | undefined>(initial.signIn && toDraft(initial.signIn));
+  const [attachments, setAttachments] = useState<AttachmentsDraft | undefined>(initial.attachments && toAttachmentsDraft(initial.attachments));
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState(false);
-  const [errors, setErrors] = useState<{ name?: string; form?: string; signIn?: SignInErrors }>({});
+  const [errors, setErrors] = useState<{ name?: string; form?: string; signIn?: SignInErrors; attachments?: AttachmentsErrors }>({});
   const nameRef = useRef<HTMLInputElement>(null);
   const signInRefs = {
     registration: useRef<HTMLInputElement>(null),
@@ -86,11 +91,18 @@ function SettingsForm({ initial, onSaved }: { initial: WorkspaceSettings; onSave
     magicLinkTtlHours: useRef<HTMLInputElement>(null),
     accessLinkTtlDays: useRef<HTMLInputElement>(null),
   };
+  const attachmentRefs = { maxFiles: useRef<HTMLInputElement>(null), maxFileMb: useRef<HTMLInputElement>(null) };
+  const focusAttachmentsError = (e: AttachmentsErrors) => {
+    const first = (['maxFiles', 'maxFileMb'] as const).find((k) => e[k]);
+    if (first) attachmentRefs[first].current?.focus();
+    return !!first;
+  };
   const dirty =
     name.trim() !== initial.name ||
     creation !== initial.portal.ticketCreation ||
     closing !== initial.portal.ticketClosing ||
-    (!!signIn && !!initial.signIn && !sameSignIn(signIn, initial.signIn));
+    (!!signIn && !!initial.signIn && !sameSignIn(signIn, initial.signIn)) ||
+    (!!attachments && !!initial.attachments && !sameAttachments(attachments, initial.attachments));
 
   const focusSignInError = (e: SignInErrors) => {
     const first = (['registration', 'registrationClientId', 'magicLinkTtlHours', 'accessLinkTtlDays'] as const).find((k) => e[k]);
@@ -121,6 +133,14 @@ function SettingsForm({ initial, onSaved }: { initial: WorkspaceSettings; onSave
         return;
       }
     }
+    if (attachments) {
+      const local = attachmentsProblems(attachments);
+      if (Object.keys(local).length) {
+        setErrors({ attachments: local });
+        focusAttachmentsError(local);
+        return;
+      }
+    }
     setBusy(true);
     setErrors({});
     try {
@@ -130,31 +150,42 @@ function SettingsForm({ initial, onSaved }: { initial: WorkspaceSettings; onSave
           name: name.trim(),
           portal: { ticketCreation: creation, ticketClosing: closing },
           ...(signIn ? { signIn: fromDraft(signIn) } : {}),
+          ...(attachments ? { attachments: fromAttachmentsDraft(attachments) } : {}),
         },
       });
+      const limitsChanged = !!attachments && !!initial.attachments && !sameAttachments(attachments, initial.attachments);
       onSaved(next);
       setName(next.name);
       if (next.signIn) setSignIn(toDraft(next.signIn));
+      if (next.attachments) setAttachments(toAttachmentsDraft(next.attachments));
       renameWorkspace(next.name);
+      // This app checks files against the limits of its session: read them again.
+      if (limitsChanged) void refresh();
       setSaved(true);
     } catch (err) {
       const field = err instanceof ApiError ? err.field('name') : undefined;
       const signInErrors: SignInErrors = {};
+      const attachmentErrors: AttachmentsErrors = {};
       if (err instanceof ApiError) {
         for (const f of err.fields) {
+          if (f.field === 'attachments.maxFiles') attachmentErrors.maxFiles = f.message;
+          if (f.field === 'attachments.maxFileMb') attachmentErrors.maxFileMb = f.message;
           const key = f.field.replace(/^signIn\./, '');
           if (f.field.startsWith('signIn.') && (key === 'registration' || key === 'registrationClientId' || key === 'magicLinkTtlHours' || key === 'accessLinkTtlDays'))
             signInErrors[key] = f.message;
         }
       }
       const hasSignIn = Object.keys(signInErrors).length > 0;
+      const hasAttachments = Object.keys(attachmentErrors).length > 0;
       setErrors({
         ...(field ? { name: field } : {}),
         ...(hasSignIn ? { signIn: signInErrors } : {}),
-        ...(!field && !hasSignIn ? { form: errorMessage(err) } : {}),
+        ...(hasAttachments ? { attachments: attachmentErrors } : {}),
+        ...(!field && !hasSignIn && !hasAttachments ? { form: errorMessage(err) } : {}),
       });
       if (field) nameRef.current?.focus();
       else if (hasSignIn) focusSignInError(signInErrors);
+      else if (hasAttachments) focusAttachmentsError(attachmentErrors);
     } finally {
       setBusy(false);
     }
@@ -221,6 +252,17 @@ function SettingsForm({ initial, onSaved }: { initial: WorkspaceSettings; onSave
           </h2>
           <p className="muted">The server did not send the sign-in settings. Reload the page to try again.</p>
         </section>
+      )}
+      {attachments && (
+        <AttachmentsSection
+          value={attachments}
+          onChange={(v) => {
+            setAttachments(v);
+            if (errors.attachments) setErrors((e) => ({ ...e, attachments: undefined }));
+          }}
+          errors={errors.attachments ?? {}}
+          refs={attachmentRefs}
+        />
       )}
       <div className="form-actions">
         <button type="submit" className="btn btn-primary" disabled={busy}>
@@ -353,21 +395,17 @@ function CustomerSignIn({
         <legend className="subsection-title">Link validity</legend>
         <div className="form-grid">
           {LINK_TTL_FIELDS.map(({ key, id, label, hint, max }) => (
-            <Field key={key} id={id} label={label} error={errors[key]} hint={hint}>
-              {(aria) => (
-                <input
-                  {...aria}
-                  ref={refs[key]}
-                  type="number"
-                  inputMode="numeric"
-                  min={1}
-                  max={max}
-                  step={1}
-                  value={value[key]}
-                  onChange={(e) => set(key, e.target.value)}
-                />
-              )}
-            </Field>
+            <NumberField
+              key={key}
+              id={id}
+              label={label}
+              hint={hint}
+              max={max}
+              error={errors[key]}
+              inputRef={refs[key]}
+              value={value[key]}
+              onChange={(v) => set(key, v)}
+            />
           ))}
         </div>
       </fieldset>

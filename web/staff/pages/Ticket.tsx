@@ -9,7 +9,7 @@ import { Thread } from './ticket/Thread.tsx';
 import { TicketProperties } from './ticket/Properties.tsx';
 import { NotFoundPage } from './NotFound.tsx';
 
-export type TicketMutation = (path: string, method: string, body: unknown) => Promise<StaffTicket>;
+export type TicketMutation = (path: string, method: string, body: unknown, headers?: Record<string, string>) => Promise<StaffTicket>;
 
 export function TicketPage() {
   const raw = useParams().number ?? '';
@@ -27,9 +27,9 @@ function TicketView({ number }: { number: number }) {
   const { setData, reload } = ticket;
   /** Runs a change; the server answers with the whole updated ticket. */
   const mutate: TicketMutation = useCallback(
-    async (path, method, body) => {
+    async (path, method, body, headers) => {
       try {
-        const next = await staffApi<StaffTicket>(`/tickets/${number}${path}`, { method, body });
+        const next = await staffApi<StaffTicket>(`/tickets/${number}${path}`, { method, body, headers });
         setData(next);
         return next;
       } catch (err) {

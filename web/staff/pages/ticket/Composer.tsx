@@ -1,7 +1,11 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { StaffTicket, TicketStatus } from '../../../../contracts/tickets.ts';
+import { DraftFiles, DropOverlay, FilePicker, limitsText } from '../../../ui/Attachments.tsx';
 import { staffStatusLabel } from '../../../ui/format.ts';
-import { ApiError, errorMessage } from '../../http.ts';
+import { useAttachmentDraft } from '../../../ui/useAttachmentDraft.ts';
+import { useFileDrop } from '../../../ui/useFileDrop.ts';
+import { ApiError, errorMessage, signedOut } from '../../http.ts';
+import { useSession } from '../../session.tsx';
 import type { TicketMutation } from '../Ticket.tsx';
 
 type Mode = 'reply' | 'note';
@@ -24,6 +28,9 @@ export function Composer({
   const [error, setError] = useState<{ message: string; field: boolean } | null>(null);
   const [menuOpen, setMenuOpen] = useState(false);
   const textarea = useRef<HTMLTextAreaElement>(null);
+  const { workspace } = useSession();
+  const draft = useAttachmentDraft({ url: '/staff/api/uploads', limits: workspace.attachments, onUnauthenticated: signedOut });
+  const { dragging, dropProps } = useFileDrop(draft.add, busy || ticket.status === 'closed');
   const tabs = useRef<Record<Mode, HTMLButtonElement | null>>({ reply: null, note: null });
   const closed = ticket.status === 'closed';
   const note = mode === 'note';
@@ -41,7 +48,9 @@ export function Composer({
     setBusy(true);
     setError(null);
     try {
-      await mutate('/messages', 'POST', { body: text, internal: note, ...(status ? { status } : {}) });
+      await draft.submit((attachmentIds, headers) =>
+        mutate('/messages', 'POST', { body: text, internal: note, attachmentIds, ...(status ? { status } : {}) }, headers),
+      );
       if (textarea.current) textarea.current.value = '';
       setText('');
       announce(
@@ -83,7 +92,11 @@ export function Composer({
   const audience = [ticket.requester.name, ...ccNames].join(', ');
 
   return (
-    <div className={`composer${note ? ' composer-note' : ''}${closed ? ' composer-closed' : ''}`}>
+    <div
+      className={`composer drop-target${note ? ' composer-note' : ''}${closed ? ' composer-closed' : ''}${dragging ? ' is-dragover' : ''}`}
+      {...dropProps}
+    >
+      <DropOverlay active={dragging} />
       <div role="tablist" aria-label="Message type" className="composer-tabs">
         {(['reply', 'note'] as const).map((m) => (
           <button
@@ -145,6 +158,7 @@ export function Composer({
             if (error?.field) setError(null);
           }}
           onKeyDown={onTextKey}
+          onPaste={draft.onPaste}
           aria-invalid={error?.field ? true : undefined}
           aria-describedby={[hintId, error ? errorId : ''].filter(Boolean).join(' ')}
           rows={5}
@@ -155,16 +169,25 @@ export function Composer({
             {error.message}
           </p>
         )}
+        <DraftFiles draft={draft} disabled={busy} internal={note} />
+        <p className="visually-hidden" id="composer-files-hint">
+          {limitsText(draft)}
+          {note ? ' Files on an internal note are only visible to staff.' : ''}
+        </p>
         <div className="composer-actions">
+          {!closed && (
+            <FilePicker id="composer-files" draft={draft} disabled={busy} describedBy="composer-files-hint" />
+          )}
           <span className="composer-shortcut" aria-hidden="true">
             {closed ? '' : 'Ctrl + Enter to send'}
           </span>
           {note ? (
             <button type="button" className="btn btn-note" disabled={closed || busy} onClick={() => void send()}>
-              Add internal note
+              {busy && draft.uploading ? 'Waiting for uploads…' : 'Add internal note'}
             </button>
           ) : (
             <SplitSend
+              label={busy && draft.uploading ? 'Waiting for uploads…' : 'Send reply'}
               disabled={closed || busy}
               options={sendOptions}
               open={menuOpen}
@@ -179,12 +202,14 @@ export function Composer({
 }
 
 function SplitSend({
+  label,
   disabled,
   options,
   open,
   setOpen,
   send,
 }: {
+  label: string;
   disabled: boolean;
   options: TicketStatus[];
   open: boolean;
@@ -227,7 +252,7 @@ function SplitSend({
   return (
     <div className="split" ref={wrap}>
       <button type="button" className="btn btn-primary split-main" disabled={disabled} onClick={() => send()}>
-        Send reply
+        {label}
       </button>
       {options.length > 0 && (
         <button

@@ -1,4 +1,6 @@
 import type { StaffMessage, StaffTicket, ThreadEvent, TicketPriority, TicketStatus } from '../../../../contracts/tickets.ts';
+import type { Attachment } from '../../../../contracts/attachments.ts';
+import { AttachmentList } from '../../../ui/Attachments.tsx';
 import { priorityLabel, staffStatusLabel } from '../../../ui/format.ts';
 import { Avatar, TimeAgo } from '../../components.tsx';
 
@@ -30,6 +32,7 @@ export function Thread({ ticket }: { ticket: StaffTicket }) {
           tag="Request"
           createdAt={ticket.createdAt}
           body={ticket.description}
+          attachments={ticket.attachments}
         />
       </li>
       {ticket.thread.map((m) => (
@@ -61,12 +64,22 @@ function ThreadItem({ m }: { m: StaffMessage }) {
         tag={note ? 'Internal note' : type === 'contact' ? 'Customer' : 'Public reply'}
         createdAt={m.createdAt}
         body={m.body}
+        attachments={m.attachments}
+        internal={note}
       />
     </li>
   );
 }
 
-function MessageCard(props: { author: string; authorType: 'staff' | 'contact'; tag: string; createdAt: string; body: string }) {
+function MessageCard(props: {
+  author: string;
+  authorType: 'staff' | 'contact';
+  tag: string;
+  createdAt: string;
+  body: string;
+  attachments: Attachment[] | undefined;
+  internal?: boolean;
+}) {
   return (
     <article className="message-card">
       <header className="message-head">
@@ -78,6 +91,7 @@ function MessageCard(props: { author: string; authorType: 'staff' | 'contact'; t
         </span>
       </header>
       <div className="message-body">{props.body}</div>
+      <AttachmentList attachments={props.attachments} internal={props.internal} />
     </article>
   );
 }
