@@ -167,6 +167,11 @@ describe('downloads', () => {
     expect(again.statusCode).toBe(304);
     expect(again.body).toBe('');
 
+    const head = await env.app.inject({ method: 'HEAD', url: `${requester.base}/attachments/${txt.id}`, headers: { cookie: requester.cookie } });
+    expect(head.statusCode).toBe(200);
+    expect(head.headers['content-length']).toBe('20');
+    expect(head.body).toBe('');
+
     const part = await requester.request('GET', `/attachments/${txt.id}`, undefined, { range: 'bytes=10-14' });
     expect(part.statusCode).toBe(206);
     expect(part.body).toBe('abcde');

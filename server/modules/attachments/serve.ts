@@ -8,6 +8,7 @@
 import { create as contentDisposition } from 'content-disposition';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import parseRange from 'range-parser';
+import { Readable } from 'node:stream';
 import { AppError } from '../../platform/errors.ts';
 import type { BlobStore } from '../../platform/storage/blob-store.ts';
 import { ACTIVE_TYPES, INLINE_IMAGE_TYPES } from './detect-type.ts';
@@ -49,12 +50,15 @@ export async function sendAttachment(store: BlobStore, request: FastifyRequest, 
     if (ranges !== -2 && ranges.type === 'bytes' && ranges.length === 1) {
       const { start, end } = ranges[0]!;
       reply.code(206).header('content-range', `bytes ${start}-${end}/${size}`).header('content-length', end - start + 1);
-      return reply.send(request.method === 'HEAD' ? undefined : store.read(file.storage_key, { start, end }));
+      return reply.send(body(request, () => store.read(file.storage_key, { start, end })));
     }
   }
   reply.header('content-length', size);
-  return reply.send(request.method === 'HEAD' ? undefined : store.read(file.storage_key));
+  return reply.send(body(request, () => store.read(file.storage_key)));
 }
+
+/** HEAD gets an empty stream: Fastify then keeps our Content-Length (for `undefined` it says 0). */
+const body = (request: FastifyRequest, read: () => Readable) => (request.method === 'HEAD' ? Readable.from([]) : read());
 
 /** For clients that ignore `filename*`: accents dropped, anything else non-ASCII as `_`. */
 const asciiName = (name: string) =>
