@@ -58,7 +58,7 @@ const family = (type: string) => {
 
 /**
  * Whether the extension or the browser's claim disagrees with the content, e.g. a `.jpg`
- * that is an SVG. Recorded with the attachment (and shown to staff); never decides the type.
+ * that is an SVG. Recorded with the attachment (`type_mismatch`, beside `declared_type`); never decides the type.
  */
 export function typeMismatch(detected: string, name: string, declared: string | undefined): boolean {
   const claims = [lookup(name) || '', (declared ?? '').split(';')[0]!.trim().toLowerCase()].filter((t) => !GENERIC.has(t));
