@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { MIN_PASSWORD_LENGTH } from './constants.ts';
 import { signInSettingsBody, type SignInSettings } from './auth.ts';
 import { MAX_FILES_LIMIT, MAX_FILE_MB_LIMIT } from './attachments.ts';
+import { chatSettingsBody, type ChatSettings } from './chat.ts';
 
 export const createClientBody = z.object({ name: z.string().trim().min(1, 'Required').max(120) });
 
@@ -27,6 +28,7 @@ export const updateSettingsBody = z
         maxFileMb: z.number().int().min(1).max(MAX_FILE_MB_LIMIT).optional(),
       })
       .optional(),
+    chat: chatSettingsBody.optional(),
   });
 
 export type StaffMember = { id: string; name: string; email: string; role: 'agent' | 'admin' };
@@ -47,4 +49,6 @@ export type WorkspaceSettings = {
   signIn: SignInSettings;
   /** Per upload and per message: how many files, and how large each may be (MB). */
   attachments: { maxFiles: number; maxFileMb: number };
+  /** Live chat: on/off and opening hours (null: whenever a technician is online). */
+  chat: ChatSettings;
 };

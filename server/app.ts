@@ -29,10 +29,17 @@ import { createTransport } from './platform/mail/transport.ts';
 import { LocalBlobStore } from './platform/storage/local-store.ts';
 import type { BlobStore } from './platform/storage/blob-store.ts';
 import { portalAttachmentRoutes, staffAttachmentRoutes } from './modules/attachments/routes.ts';
+import websocket from '@fastify/websocket';
+import { LIVE_LIMITS } from '../contracts/live.ts';
+import { portalChatRoutes, staffChatRoutes } from './modules/chat/routes.ts';
+import { liveRoutes } from './modules/live/routes.ts';
+import { startLive, type Live } from './modules/live/service.ts';
+import { PostgresRelay } from './platform/realtime/relay-postgres.ts';
+import { RedisRelay } from './platform/realtime/relay-redis.ts';
 
 export type RouteDeclaration = { method: string; url: string; surface: RouteSurface; access: RouteAccess };
 
-export type App = FastifyInstance & { routeDeclarations: RouteDeclaration[]; deps: Deps };
+export type App = FastifyInstance & { routeDeclarations: RouteDeclaration[]; deps: Deps; live: Live };
 
 export type AppOptions = {
   config: Config;
@@ -86,6 +93,21 @@ export async function buildApp({ config, db, bus = new EventBus(), workers = tru
 
   installErrorHandling(app);
   await app.register(cookie);
+  // Live connections (WebSocket) on the same port; frames over the limit close the socket.
+  await app.register(websocket, { options: { maxPayload: LIVE_LIMITS.maxFrameBytes } });
+  app.live = startLive(deps);
+  app.addHook('preClose', async () => app.live.stop());
+  // Other processes' events reach this one's sockets through Redis or PostgreSQL; the
+  // embedded database serves one process, which needs no relay.
+  const relay = config.redisUrl
+    ? new RedisRelay(config.redisUrl, app.log)
+    : db.kind === 'postgres' && config.databaseUrl
+      ? new PostgresRelay(config.databaseUrl, db, app.log)
+      : null;
+  if (relay && bus.relayName === 'none') {
+    await bus.useRelay(relay);
+    app.addHook('onClose', async () => bus.close());
+  }
   const https = config.publicUrl.startsWith('https:');
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -145,6 +167,8 @@ export async function buildApp({ config, db, bus = new EventBus(), workers = tru
       await portal.register(managerInvitationRoutes, { prefix: '/api', deps });
       await portal.register(portalTicketRoutes, { prefix: '/api', deps });
       await portal.register(portalAttachmentRoutes, { prefix: '/api', deps });
+      await portal.register(portalChatRoutes, { prefix: '/api', deps });
+      await portal.register(liveRoutes, { prefix: '/api', deps, hub: app.live.hub, surface: 'portal' });
       portal.get('/api/*', declare('portal', 'anyone'), async () => {
         throw new AppError('not_found');
       });
@@ -163,6 +187,8 @@ export async function buildApp({ config, db, bus = new EventBus(), workers = tru
       await staff.register(mfaRoutes, { prefix: '/api', deps, surface: 'staff' });
       await staff.register(staffTicketRoutes, { prefix: '/api', deps });
       await staff.register(staffAttachmentRoutes, { prefix: '/api', deps });
+      await staff.register(staffChatRoutes, { prefix: '/api', deps });
+      await staff.register(liveRoutes, { prefix: '/api', deps, hub: app.live.hub, surface: 'staff' });
       await staff.register(portalLinkRoutes, { prefix: '/api', deps });
       await staff.register(mailboxRoutes, { prefix: '/api', deps });
       await staff.register(directoryRoutes, { prefix: '/api', deps });

@@ -22,6 +22,8 @@ const envSchema = z.object({
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   MAIL_FROM: z.string().min(3).default('support@localhost'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** Live updates between processes through Redis pub/sub; without it, PostgreSQL LISTEN/NOTIFY (or nothing, embedded). */
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
   /** Where uploaded files are kept (default: `files` inside DATA_DIR). Shared by all processes. */
   FILES_DIR: z.string().min(1).optional(),
   /** Test-only crash point (see platform/failpoint.ts); refused in production. */
@@ -43,6 +45,7 @@ export type Config = {
   smtpUrl: string | undefined;
   mailFrom: string;
   filesDir: string;
+  redisUrl: string | undefined;
   failpoint: string | undefined;
 };
 
@@ -77,6 +80,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       production: e.NODE_ENV === 'production',
       smtpUrl: e.SMTP_URL,
       mailFrom: e.MAIL_FROM,
+      redisUrl: e.REDIS_URL,
       filesDir: path.resolve(e.FILES_DIR ?? path.join(e.DATA_DIR, 'files')),
       failpoint: e.FAILPOINT,
     },

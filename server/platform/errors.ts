@@ -30,6 +30,13 @@ export const errorCatalogue = {
     status: 409,
     message: 'This ticket is closed and cannot be changed. Create a new ticket to follow up.',
   },
+  chat_unavailable: {
+    status: 409,
+    message: 'No one is available to chat right now. Create a ticket instead and we will get back to you.',
+  },
+  chat_already_open: { status: 409, message: 'You already have a chat open. Continue it instead of starting another.' },
+  chat_taken: { status: 409, message: 'Another technician has already accepted this chat.' },
+  chat_closed: { status: 409, message: 'This chat has ended. Its transcript was saved as a ticket.' },
   email_taken: { status: 409, message: 'Someone in this workspace already uses that email address.' },
   payload_too_large: { status: 413, message: 'The request is too large.' },
   file_too_large: { status: 413, message: 'A file is larger than the limit.' },

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Sql } from './db/db.ts';
 import type { Ctx } from './context.ts';
+import type { ChatMessage } from '../../contracts/chat.ts';
 
 /** A recorded domain event, as published after its transaction commits. */
 export type DomainEvent = {
@@ -17,23 +18,83 @@ export type DomainEvent = {
 export type NewEvent = { type: string; ticketId?: string | null; payload?: Record<string, unknown> };
 
 /**
- * In-process fan-out of committed events. Realtime, notifications and webhooks subscribe
- * here; with several processes a LISTEN/NOTIFY or Redis relay republishes into it.
+ * Live signals: published to connected clients but not recorded as domain events — a chat
+ * message (its row in `chat_messages` is the record), typing, read receipts, presence.
+ */
+export type LiveSignal =
+  | { kind: 'chat.message'; workspaceId: string; chatId: string; message: ChatMessage }
+  /** A chat message too large to relay inline (PostgreSQL NOTIFY carries < 8 kB): receivers load it. */
+  | { kind: 'chat.message.ref'; workspaceId: string; chatId: string; seq: number }
+  | { kind: 'chat.typing'; workspaceId: string; chatId: string; from: 'contact' | 'staff'; actorId: string; name: string }
+  | { kind: 'chat.receipt'; workspaceId: string; chatId: string; side: 'contact' | 'agent'; delivered: number; read: number }
+  /** Who is online to chat changed. */
+  | { kind: 'presence'; workspaceId: string };
+
+export type BusMessage = { kind: 'event'; event: DomainEvent } | LiveSignal;
+
+/** Carries bus messages to the other processes (PostgreSQL LISTEN/NOTIFY or Redis pub/sub). */
+export interface Relay {
+  readonly name: string;
+  /** Starts receiving other processes' messages. */
+  start(deliver: (message: BusMessage) => void): Promise<void>;
+  /** Sends one message to every other process; never throws (a lost push is resynced by clients). */
+  send(message: BusMessage): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * Fan-out of committed events and live signals: in this process at once, and to the other
+ * processes through a relay when there is one. Realtime, notifications and webhooks listen
+ * here; a message from another process is delivered exactly like a local one.
  */
 export class EventBus {
   readonly #emitter = new EventEmitter({ captureRejections: false });
+  #relay: Relay | null = null;
 
   constructor() {
     this.#emitter.setMaxListeners(0);
   }
 
-  publish(event: DomainEvent): void {
-    this.#emitter.emit('event', event);
+  get relayName(): string {
+    return this.#relay?.name ?? 'none';
   }
 
+  /** Fans out through `relay` from now on; messages arriving from it are delivered here. */
+  async useRelay(relay: Relay): Promise<void> {
+    await relay.start((message) => this.#emitter.emit('message', message));
+    this.#relay = relay;
+  }
+
+  async close(): Promise<void> {
+    const relay = this.#relay;
+    this.#relay = null;
+    await relay?.stop();
+  }
+
+  publish(event: DomainEvent): void {
+    this.#send({ kind: 'event', event });
+  }
+
+  signal(message: LiveSignal): void {
+    this.#send(message);
+  }
+
+  #send(message: BusMessage) {
+    this.#emitter.emit('message', message);
+    this.#relay?.send(message);
+  }
+
+  /** Domain events only. */
   subscribe(fn: (event: DomainEvent) => void): () => void {
-    this.#emitter.on('event', fn);
-    return () => this.#emitter.off('event', fn);
+    return this.listen((m) => {
+      if (m.kind === 'event') fn(m.event);
+    });
+  }
+
+  /** Everything: domain events and live signals, from this process and the others. */
+  listen(fn: (message: BusMessage) => void): () => void {
+    this.#emitter.on('message', fn);
+    return () => this.#emitter.off('message', fn);
   }
 }
 

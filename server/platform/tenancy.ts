@@ -1,6 +1,7 @@
 import type { Db, Sql } from './db/db.ts';
 import { first } from './db/db.ts';
 import { AppError } from './errors.ts';
+import type { ChatHours } from '../../contracts/chat.ts';
 
 export type WorkspaceRow = {
   id: string;
@@ -20,11 +21,13 @@ export type WorkspaceRow = {
   upload_max_files: number;
   /** bigint: arrives as a string from node-postgres. */
   upload_max_file_bytes: number | string;
+  chat_enabled: boolean;
+  chat_hours: ChatHours | null;
 };
 
 const columns = `id, slug, name, portal_ticket_creation, portal_ticket_closing, signin_password, signin_magic_link,
   signin_access_link, registration, registration_client_id, mfa_required_contacts, mfa_required_staff,
-  magic_link_ttl_hours, access_link_ttl_days, upload_max_files, upload_max_file_bytes`;
+  magic_link_ttl_hours, access_link_ttl_days, upload_max_files, upload_max_file_bytes, chat_enabled, chat_hours`;
 
 /**
  * The workspace whose portal this request is on. Today the portal is addressed by path

@@ -20,7 +20,7 @@ export async function cleanUpFiles(deps: Pick<Deps, 'db' | 'files' | 'log'>, now
   for (;;) {
     const rows = await deps.db.query<{ storage_key: string }>(
       `delete from attachments where id in (
-         select id from attachments where ticket_id is null and created_at < $1 limit ${BATCH})
+         select id from attachments where attached_at is null and created_at < $1 limit ${BATCH})
        returning storage_key`,
       [new Date(now.getTime() - PENDING_TTL_MS)],
     );

@@ -30,12 +30,14 @@ const contactSees = (contact: ContactActor) =>
     : `t.workspace_id = $1 and t.client_id = $2 and (t.requester_id = $3
         or exists (select 1 from ticket_cc cc where cc.ticket_id = t.id and cc.workspace_id = $1 and cc.contact_id = $3))`;
 
-/** A file a contact may download: on a ticket they see and not on a note, or their own pending upload. */
+/** A file a contact may download: on a ticket they see and not on a note, in their own chat, or their own pending upload. */
 export async function findForContact(db: Sql, workspaceId: string, contact: ContactActor, id: string) {
   const [row] = await db.query<AttachmentRow>(
     `select ${columns} from attachments a
       where a.workspace_id = $1 and a.id = $4 and (
-        (a.ticket_id is null and a.uploader_contact_id = $3)
+        (a.attached_at is null and a.uploader_contact_id = $3)
+        or (a.chat_id is not null and exists (
+             select 1 from chats c where c.id = a.chat_id and c.workspace_id = $1 and c.contact_id = $3))
         or exists (select 1 from tickets t where t.id = a.ticket_id and ${contactSees(contact)}
              and (a.message_id is null or exists (
                select 1 from ticket_messages m where m.id = a.message_id and m.workspace_id = $1 and m.public))))`,
@@ -44,11 +46,11 @@ export async function findForContact(db: Sql, workspaceId: string, contact: Cont
   return row;
 }
 
-/** A file staff may download: any attached file of the workspace, or their own pending upload. */
+/** A file staff may download: any file of the workspace sent on a ticket or chat, or their own pending upload. */
 export async function findForStaff(db: Sql, workspaceId: string, staffId: string, id: string) {
   const [row] = await db.query<AttachmentRow>(
     `select ${columns} from attachments a
-      where a.workspace_id = $1 and a.id = $2 and (a.ticket_id is not null or a.uploader_staff_id = $3)`,
+      where a.workspace_id = $1 and a.id = $2 and (a.attached_at is not null or a.uploader_staff_id = $3)`,
     [workspaceId, id, staffId],
   );
   return row;
@@ -68,7 +70,7 @@ export function listTicketAttachments(db: Sql, workspaceId: string, ticketId: st
 /** How many uploads this person has waiting, not yet sent with anything. */
 export async function countPending(db: Sql, workspaceId: string, actor: Actor): Promise<number> {
   const [row] = await db.query<{ n: number }>(
-    `select count(*)::int as n from attachments where workspace_id = $1 and ${uploaderColumn(actor)} = $2 and ticket_id is null`,
+    `select count(*)::int as n from attachments where workspace_id = $1 and ${uploaderColumn(actor)} = $2 and attached_at is null`,
     [workspaceId, actor.id],
   );
   return row!.n;
@@ -77,7 +79,7 @@ export async function countPending(db: Sql, workspaceId: string, actor: Actor): 
 /** Removes one's own pending upload; returns its blob key so the blob can go too. */
 export async function deletePending(db: Sql, workspaceId: string, actor: Actor, id: string) {
   const [row] = await db.query<{ storage_key: string }>(
-    `delete from attachments where workspace_id = $1 and id = $2 and ${uploaderColumn(actor)} = $3 and ticket_id is null
+    `delete from attachments where workspace_id = $1 and id = $2 and ${uploaderColumn(actor)} = $3 and attached_at is null
      returning storage_key`,
     [workspaceId, id, actor.id],
   );

@@ -23,6 +23,7 @@ const present = (ws: WorkspaceRow): WorkspaceSettings => ({
     accessLinkTtlDays: ws.access_link_ttl_days,
   },
   attachments: { maxFiles: ws.upload_max_files, maxFileMb: Math.round(Number(ws.upload_max_file_bytes) / (1024 * 1024)) },
+  chat: { enabled: ws.chat_enabled, hours: ws.chat_hours },
 });
 
 // Setting name → column; values are bound as parameters, only these names reach the SQL.
@@ -69,6 +70,13 @@ export async function settingsRoutes(app: FastifyInstance, { deps }: { deps: Dep
           input.attachments?.maxFileMb ?? null,
         ],
       );
+      if (input.chat) {
+        await tx.query(
+          `update workspaces set chat_enabled = coalesce($2, chat_enabled),
+             chat_hours = case when $3 then $4::jsonb else chat_hours end where id = $1`,
+          [ctx.workspaceId, input.chat.enabled ?? null, input.chat.hours !== undefined, input.chat.hours ? JSON.stringify(input.chat.hours) : null],
+        );
+      }
       const signIn = Object.entries(input.signIn ?? {}) as [keyof typeof signInColumns, unknown][];
       if (input.signIn?.registrationClientId) {
         const [client] = await tx.query('select 1 from clients where workspace_id = $1 and id = $2', [ctx.workspaceId, input.signIn.registrationClientId]);

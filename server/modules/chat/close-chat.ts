@@ -1,0 +1,66 @@
+import type { Ctx } from '../../platform/context.ts';
+import type { Sql } from '../../platform/db/db.ts';
+import { AppError } from '../../platform/errors.ts';
+import { mutate, type Record_ } from '../../platform/events.ts';
+import { nextTicketNumber } from '../tickets/create-ticket.ts';
+import { lockChat } from './queries.ts';
+
+type LockedChat = NonNullable<Awaited<ReturnType<typeof lockChat>>>;
+
+const subjectOf = (firstMessage: string) => {
+  const line = firstMessage.split('\n').find((l) => l.trim())?.trim() ?? 'Chat';
+  return `Chat: ${line.length > 80 ? `${line.slice(0, 79)}…` : line}`;
+};
+
+/**
+ * The transcript becomes a ticket: requester = the contact, assigned to the technician,
+ * description = the first message (with its files), then every later message as a public
+ * reply by its own author at its original time, with its files. System lines ("joined")
+ * are left out. An answered chat is `solved` (a reply from the contact reopens it); one
+ * nobody answered is `new`, for someone to follow up.
+ */
+async function transcriptToTicket(tx: Sql, record: Record_, workspaceId: string, chat: LockedChat) {
+  const number = await nextTicketNumber(tx, workspaceId);
+  const status = chat.agent_id ? 'solved' : 'new';
+  const [ticket] = await tx.query<{ id: string }>(
+    `insert into tickets (workspace_id, number, client_id, requester_id, assignee_id, subject, description, priority, status, source,
+                          created_at, solved_at)
+     values ($1, $2, $3, $4, $5, $6, $7, 'normal', $8, 'chat', $9, case when $8 = 'solved' then now() end) returning id`,
+    [workspaceId, number, chat.client_id, chat.contact_id, chat.agent_id, subjectOf(chat.first_message), chat.first_message, status, chat.created_at],
+  );
+  const ticketId = ticket!.id;
+  const [moved] = await tx.query<{ messages: number; files: number }>(
+    `with src as (
+       select seq, gen_random_uuid() as message_id, author_contact_id, author_staff_id, body, created_at
+         from chat_messages where workspace_id = $1 and chat_id = $2 and seq > 1 and author_type <> 'system'),
+     ins as (
+       insert into ticket_messages (workspace_id, id, ticket_id, kind, public, author_contact_id, author_staff_id, body, created_at)
+       select $1, message_id, $3, 'reply', true, author_contact_id, author_staff_id, body, created_at from src returning id),
+     files as (
+       update attachments a set ticket_id = $3, message_id = m.message_id
+         from (select seq, message_id from src union all select 1, null::uuid) m
+        where a.workspace_id = $1 and a.chat_id = $2 and a.chat_seq = m.seq returning a.id)
+     select (select count(*)::int from ins) as messages, (select count(*)::int from files) as files`,
+    [workspaceId, chat.id, ticketId],
+  );
+  await record({ type: 'ticket.created', ticketId, payload: { number, source: 'chat', chatId: chat.id, ...moved } });
+  return { ticketId, number };
+}
+
+/**
+ * Either side ends the chat; it becomes a ticket in the same transaction. Closing an
+ * already closed chat returns it as it is (the same ticket), so a retried close is safe.
+ */
+export async function closeChat(ctx: Ctx, chatId: string): Promise<void> {
+  await mutate(ctx, async (tx, record) => {
+    const chat = await lockChat(tx, ctx.workspaceId, chatId);
+    if (!chat || (ctx.actor.type === 'contact' && chat.contact_id !== ctx.actor.id)) throw new AppError('not_found');
+    if (chat.status === 'closed') return;
+    const { ticketId, number } = await transcriptToTicket(tx, record, ctx.workspaceId, chat);
+    await tx.query(
+      `update chats set status = 'closed', closed_at = now(), closed_by = $3, ticket_id = $4 where workspace_id = $1 and id = $2`,
+      [ctx.workspaceId, chatId, ctx.actor.type, ticketId],
+    );
+    await record({ type: 'chat.closed', payload: { chatId, ticketNumber: number, by: ctx.actor.type } });
+  });
+}

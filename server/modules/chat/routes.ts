@@ -1,0 +1,85 @@
+import type { FastifyInstance } from 'fastify';
+import { presenceBody, sendChatMessageBody, startChatBody } from '../../../contracts/chat.ts';
+import type { Deps } from '../../platform/context.ts';
+import { declare, idParam, parse } from '../../platform/http/route-config.ts';
+import { noStore, portalCtx, staffCtx } from '../../platform/http/surfaces.ts';
+import { portalFilesBase, STAFF_FILES_BASE } from '../attachments/present.ts';
+import { acceptChat } from './accept-chat.ts';
+import { chatAvailability } from './availability.ts';
+import { closeChat } from './close-chat.ts';
+import { setPresence } from './presence.ts';
+import { rebaseFiles } from './present.ts';
+import { currentChat, getChat, staffChatList } from './read-chats.ts';
+import { sendChatMessage } from './send-message.ts';
+import { startChat } from './start-chat.ts';
+
+/** Portal chat API, under `/portal/:slug/api` (the live side is on `/api/live`). */
+export async function portalChatRoutes(app: FastifyInstance, { deps }: { deps: Deps }) {
+  app.addHook('onSend', async (_request, reply) => noStore(reply));
+  const files = (request: { portal: { workspace: { slug: string } } | null }) => portalFilesBase(request.portal!.workspace.slug);
+
+  app.get('/chat/availability', declare('portal', 'contact'), async (request) =>
+    chatAvailability(deps.db, request.portal!.workspace),
+  );
+
+  app.get('/chats/current', declare('portal', 'contact'), async (request) => currentChat(portalCtx(deps, request)));
+
+  app.post('/chats', declare('portal', 'contact'), async (request, reply) => {
+    const ctx = portalCtx(deps, request);
+    const { chatId, message } = await startChat(ctx, request.portal!.workspace, parse(startChatBody, request.body));
+    const { chat } = await getChat(ctx, chatId, files(request));
+    reply.code(201);
+    return { chat, message: rebaseFiles(message, files(request)) };
+  });
+
+  app.get('/chats/:id', declare('portal', 'contact'), async (request) => getChat(portalCtx(deps, request), idParam(request.params), files(request)));
+
+  app.post('/chats/:id/messages', declare('portal', 'contact'), async (request, reply) => {
+    const ctx = portalCtx(deps, request);
+    const { message, duplicate } = await sendChatMessage(ctx, idParam(request.params), parse(sendChatMessageBody, request.body));
+    reply.code(duplicate ? 200 : 201);
+    return { message: rebaseFiles(message, files(request)) };
+  });
+
+  app.post('/chats/:id/close', declare('portal', 'contact'), async (request) => {
+    const ctx = portalCtx(deps, request);
+    const id = idParam(request.params);
+    await closeChat(ctx, id);
+    return { chat: (await getChat(ctx, id, files(request))).chat };
+  });
+}
+
+/** Staff chat API, under `/staff/api`. */
+export async function staffChatRoutes(app: FastifyInstance, { deps }: { deps: Deps }) {
+  app.addHook('onSend', async (_request, reply) => noStore(reply));
+
+  app.get('/chats', declare('staff', 'staff'), async (request) => staffChatList(staffCtx(deps, request)));
+
+  app.put('/chat/presence', declare('staff', 'staff'), async (request) => {
+    const { status } = parse(presenceBody, request.body);
+    await setPresence(staffCtx(deps, request), status);
+    return { presence: status };
+  });
+
+  app.get('/chats/:id', declare('staff', 'staff'), async (request) => getChat(staffCtx(deps, request), idParam(request.params), STAFF_FILES_BASE));
+
+  app.post('/chats/:id/accept', declare('staff', 'staff'), async (request) => {
+    const ctx = staffCtx(deps, request);
+    const id = idParam(request.params);
+    await acceptChat(ctx, id);
+    return { chat: (await getChat(ctx, id, STAFF_FILES_BASE)).chat };
+  });
+
+  app.post('/chats/:id/messages', declare('staff', 'staff'), async (request, reply) => {
+    const { message, duplicate } = await sendChatMessage(staffCtx(deps, request), idParam(request.params), parse(sendChatMessageBody, request.body));
+    reply.code(duplicate ? 200 : 201);
+    return { message: rebaseFiles(message, STAFF_FILES_BASE) };
+  });
+
+  app.post('/chats/:id/close', declare('staff', 'staff'), async (request) => {
+    const ctx = staffCtx(deps, request);
+    const id = idParam(request.params);
+    await closeChat(ctx, id);
+    return { chat: (await getChat(ctx, id, STAFF_FILES_BASE)).chat };
+  });
+}
