@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { ChatMessage, sendChatMessageBody } from '../../../contracts/chat.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
+import { failpoint } from '../../platform/failpoint.ts';
 import { claimAttachments } from '../attachments/claim.ts';
 import { publishMessage } from './publish.ts';
 import { lockChat } from './queries.ts';
@@ -46,6 +47,7 @@ export async function sendChatMessage(
     const files = await claimAttachments(tx, ctx, input.attachmentIds, { chatId, chatSeq: seq });
     return { seq, id: row!.id, body: input.body, created_at: row!.created_at, files, duplicate: false };
   });
+  failpoint(ctx.config.failpoint, 'chat.after-commit');
   const message = await publishMessage(ctx, chatId, {
     seq: stored.seq,
     id: stored.id,

@@ -23,7 +23,7 @@ const clientFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('subscribe'), topic, after: seq.optional() }),
   z.object({ type: z.literal('unsubscribe'), topic }),
   // The message itself is checked by the same schema as the HTTP route, in dispatch.
-  z.object({ type: z.literal('chat.send'), chatId: uuid, clientId: z.string().max(64), body: z.unknown(), attachmentIds: z.unknown() }),
+  z.object({ type: z.literal('chat.send'), chatId: uuid, clientId: z.string().max(64), body: z.unknown().optional(), attachmentIds: z.unknown().optional() }),
   z.object({ type: z.literal('chat.typing'), chatId: uuid }),
   z.object({ type: z.literal('chat.seen'), chatId: uuid, delivered: seq.optional(), read: seq.optional() }),
 ]);

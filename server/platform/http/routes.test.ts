@@ -30,6 +30,7 @@ let colleague: Session;
 let owner: Session;
 let linkId: string;
 let mailId: string;
+let chatId: string;
 /** On another ticket of A's owner: a public file of the owner, a file on an internal note; and the owner's and the agent's pending uploads. */
 const files = { ticket: '', note: '', pending: '', staffPending: '' };
 
@@ -59,6 +60,9 @@ beforeAll(async () => {
   await agentA.post(`/tickets/${ticketFiles}/messages`, { body: 'internal file', internal: true, attachmentIds: [files.note] });
   files.pending = await up(owner, `${secret}-pending.txt`);
   files.staffPending = await up(agentA, `${secret}-staff-pending.txt`);
+  // A chat of A's owner, waiting, with the secret in it (someone must be online to start one).
+  await env.db.query(`update staff set chat_presence = 'online', live_seen_at = now() where id = $1`, [a.agent.id]);
+  chatId = (await owner.post('/chats', { message: `Chat about ${secret}` })).json().chat.id;
   [{ id: mailId }] = (await env.db.query<{ id: string }>('select id from outbox_mail where workspace_id = $1 limit 1', [a.id])) as [{ id: string }];
 });
 afterAll(() => env.close());
@@ -220,6 +224,69 @@ const routes: Record<string, { access: string; check: Check }> = {
       await expect404(adminA.get(`/attachments/${files.pending}`)); // a contact's unsent file
     },
   },
+
+  'GET /portal/:slug/api/chat/availability': { access: 'contact', check: { none: 'the workspace of the address; no tenant data' } },
+  'GET /portal/:slug/api/chats/current': {
+    access: 'contact',
+    check: async () => {
+      for (const s of portalSessions()) await expectAbsent(s.get('/chats/current'));
+    },
+  },
+  'POST /portal/:slug/api/chats': {
+    access: 'contact',
+    check: async () => {
+      const res = await env.app.inject({
+        method: 'POST',
+        url: `/portal/${a.slug}/api/chats`,
+        headers: { cookie: foreignContact.cookie, 'x-csrf-token': foreignContact.csrfToken },
+        payload: { message: 'x' },
+      });
+      expect(res.statusCode).toBe(401);
+    },
+  },
+  'GET /portal/:slug/api/chats/:id': {
+    access: 'contact',
+    check: async () => {
+      for (const s of portalSessions()) await expect404(s.get(`/chats/${chatId}`));
+    },
+  },
+  'POST /portal/:slug/api/chats/:id/messages': {
+    access: 'contact',
+    check: async () => {
+      for (const s of portalSessions()) await expect404(s.post(`/chats/${chatId}/messages`, { clientId: 'intruder-0001', body: 'x' }));
+      expect(await env.db.query('select seq from chat_messages where chat_id = $1', [chatId])).toEqual([{ seq: 1 }]);
+    },
+  },
+  'POST /portal/:slug/api/chats/:id/close': {
+    access: 'contact',
+    check: async () => {
+      for (const s of portalSessions()) await expect404(s.post(`/chats/${chatId}/close`));
+      expect(await env.db.query('select status from chats where id = $1', [chatId])).toEqual([{ status: 'waiting' }]);
+    },
+  },
+  'GET /portal/:slug/api/live': { access: 'contact', check: { none: 'live.test.ts: foreign sessions refused at the handshake, foreign topics not_found' } },
+  'GET /staff/api/chats': { access: 'staff', check: async () => expectAbsent(foreignStaff.get('/chats')) },
+  'PUT /staff/api/chat/presence': { access: 'staff', check: { none: "the caller's own presence" } },
+  'GET /staff/api/chats/:id': { access: 'staff', check: async () => expect404(foreignStaff.get(`/chats/${chatId}`)) },
+  'POST /staff/api/chats/:id/accept': {
+    access: 'staff',
+    check: async () => {
+      await expect404(foreignStaff.post(`/chats/${chatId}/accept`));
+      expect(await env.db.query('select status, agent_id from chats where id = $1', [chatId])).toEqual([{ status: 'waiting', agent_id: null }]);
+    },
+  },
+  'POST /staff/api/chats/:id/messages': {
+    access: 'staff',
+    check: async () => expect404(foreignStaff.post(`/chats/${chatId}/messages`, { clientId: 'intruder-0002', body: 'x' })),
+  },
+  'POST /staff/api/chats/:id/close': {
+    access: 'staff',
+    check: async () => {
+      await expect404(foreignStaff.post(`/chats/${chatId}/close`));
+      expect(await env.db.query('select status from chats where id = $1', [chatId])).toEqual([{ status: 'waiting' }]);
+    },
+  },
+  'GET /staff/api/live': { access: 'staff', check: { none: 'live.test.ts: foreign sessions refused at the handshake, foreign topics not_found' } },
 
   'GET /portal/access/:token': { access: 'anyone', check: { none: 'workspace comes from the token: portal-links.test.ts' } },
   'POST /portal/:slug/api/auth/mfa': { access: 'contact-mfa', check: { none: "acts on the caller's own session" } },
