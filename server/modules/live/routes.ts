@@ -17,8 +17,8 @@ import { releaseLive, touchLive } from '../chat/presence.ts';
 import { handleFrame } from './frames.ts';
 import type { LiveConn, LiveHub } from './hub.ts';
 
-/** Frames of one connection waiting to be handled before it counts as flooding. */
-const MAX_QUEUED_FRAMES = 32;
+/** Frames of one connection waiting to be handled before it counts as flooding (the burst, twice over). */
+const MAX_QUEUED_FRAMES = LIVE_LIMITS.burst * 2;
 
 /** The page's origin must be Portico's own address (the configured one or the one it was reached at). */
 export function checkOrigin(publicUrl: string, request: FastifyRequest): void {
@@ -80,7 +80,10 @@ function open(deps: Deps, hub: LiveHub, surface: 'portal' | 'staff', ws: WebSock
       conn.socket.send({ type: 'error', code: 'rate_limited', message: 'Too many messages at once. Slow down a little.' });
       return;
     }
-    if (queued >= MAX_QUEUED_FRAMES) return conn.socket.close(CLOSE.rateLimited, 'too many messages waiting');
+    if (queued >= MAX_QUEUED_FRAMES) {
+      conn.socket.send({ type: 'error', code: 'rate_limited', message: 'Too many messages waiting. Reconnect and slow down.' });
+      return conn.socket.close(CLOSE.rateLimited, 'too many messages waiting');
+    }
     queued++;
     const text = Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(data as Buffer[]).toString('utf8');
     // One at a time, in order: a chat's messages are stored in the order they were sent.
