@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { presenceBody, sendChatMessageBody, startChatBody } from '../../../contracts/chat.ts';
-import type { Deps } from '../../platform/context.ts';
+import type { Ctx, Deps } from '../../platform/context.ts';
+import { enforce } from '../../platform/rate-limit.ts';
 import { declare, idParam, parse } from '../../platform/http/route-config.ts';
 import { noStore, portalCtx, staffCtx } from '../../platform/http/surfaces.ts';
 import { portalFilesBase, STAFF_FILES_BASE } from '../attachments/present.ts';
@@ -12,6 +13,12 @@ import { rebaseFiles } from './present.ts';
 import { currentChat, getChat, staffChatList } from './read-chats.ts';
 import { sendChatMessage } from './send-message.ts';
 import { startChat } from './start-chat.ts';
+
+/**
+ * Chat messages sent over HTTP (the fallback to the live connection, which has its own
+ * per-connection limit): 120 a minute per person, counted across processes.
+ */
+const httpMessageLimit = (ctx: Ctx) => enforce(ctx.db, [{ key: `chat.http:${ctx.workspaceId}:${ctx.actor.id}`, max: 120, windowSeconds: 60 }]);
 
 /** Portal chat API, under `/portal/:slug/api` (the live side is on `/api/live`). */
 export async function portalChatRoutes(app: FastifyInstance, { deps }: { deps: Deps }) {
@@ -36,6 +43,7 @@ export async function portalChatRoutes(app: FastifyInstance, { deps }: { deps: D
 
   app.post('/chats/:id/messages', declare('portal', 'contact'), async (request, reply) => {
     const ctx = portalCtx(deps, request);
+    await httpMessageLimit(ctx);
     const { message, duplicate } = await sendChatMessage(ctx, idParam(request.params), parse(sendChatMessageBody, request.body));
     reply.code(duplicate ? 200 : 201);
     return { message: rebaseFiles(message, files(request)) };
@@ -71,7 +79,9 @@ export async function staffChatRoutes(app: FastifyInstance, { deps }: { deps: De
   });
 
   app.post('/chats/:id/messages', declare('staff', 'staff'), async (request, reply) => {
-    const { message, duplicate } = await sendChatMessage(staffCtx(deps, request), idParam(request.params), parse(sendChatMessageBody, request.body));
+    const ctx = staffCtx(deps, request);
+    await httpMessageLimit(ctx);
+    const { message, duplicate } = await sendChatMessage(ctx, idParam(request.params), parse(sendChatMessageBody, request.body));
     reply.code(duplicate ? 200 : 201);
     return { message: rebaseFiles(message, STAFF_FILES_BASE) };
   });
