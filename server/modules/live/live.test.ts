@@ -22,7 +22,8 @@ let foreignStaff: Session;
 let ticket: number;
 
 const portalPath = (ws: TestWorkspace) => `/portal/${ws.slug}/api/live`;
-const changed = (n: number) => (f: ServerFrame) => f.type === 'ticket.changed' && f.number === n;
+const changed = (n: number, change?: string) => (f: ServerFrame) =>
+  f.type === 'ticket.changed' && f.number === n && (change === undefined || f.change === change);
 
 beforeAll(async () => {
   env = await startTestApp();
@@ -97,16 +98,17 @@ describe('ticket events', () => {
 
     const t0 = Date.now();
     expect((await agent.post(`/tickets/${ticket}/messages`, { body: 'On our way', internal: false })).statusCode).toBe(201);
-    for (const c of [own, man, staff]) expect(await c.next(changed(ticket), 1000)).toMatchObject({ change: 'replied' });
+    // A first reply also opens the ticket: two events, pushed in either order.
+    for (const c of [own, man, staff]) expect(await c.next(changed(ticket, 'replied'), 1000)).toBeTruthy();
     expect(Date.now() - t0).toBeLessThan(1000);
 
     expect((await agent.patch(`/tickets/${ticket}`, { status: 'pending' })).statusCode).toBe(200);
-    expect(await own.next((f) => changed(ticket)(f) && 'change' in f && f.change === 'status')).toBeTruthy();
+    expect(await own.next(changed(ticket, 'status'))).toBeTruthy();
 
     // Internal notes: staff hear of them, contacts never.
     const before = own.frames.length;
     expect((await agent.post(`/tickets/${ticket}/messages`, { body: 'SECRET internal', internal: true })).statusCode).toBe(201);
-    expect(await staff.next((f) => changed(ticket)(f) && 'change' in f && f.change === 'note')).toBeTruthy();
+    expect(await staff.next(changed(ticket, 'note'))).toBeTruthy();
     await new Promise((r) => setTimeout(r, 300));
     for (const c of [own, man]) expect(c.frames.slice(before).filter((f) => 'change' in f && f.change === 'note')).toEqual([]);
 
@@ -118,7 +120,7 @@ describe('ticket events', () => {
 
     // Once CC'd, the colleague hears of the ticket.
     expect((await agent.put(`/tickets/${ticket}/cc`, { contactIds: [a.clients[0].members[1].id] })).statusCode).toBe(200);
-    expect(await col.next(changed(ticket))).toMatchObject({ change: 'cc' });
+    expect(await col.next(changed(ticket, 'cc'))).toBeTruthy();
     for (const c of [own, man, col, oth, staff, foreign]) c.close();
   });
 });
