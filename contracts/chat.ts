@@ -12,7 +12,9 @@
 import { z } from 'zod';
 import type { Attachment } from './attachments.ts';
 
-export const CHAT_MESSAGE_MAX_CHARS = 4000;
+import { CHAT_MESSAGE_MAX_CHARS } from './constants.ts';
+
+export { CHAT_MESSAGE_MAX_CHARS };
 
 export type ChatStatus = 'waiting' | 'active' | 'closed';
 

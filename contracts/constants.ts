@@ -6,3 +6,6 @@ export type TicketPriority = (typeof PRIORITIES)[number];
 
 export const MIN_PASSWORD_LENGTH = 10;
 export const PAGE_SIZE = 25;
+
+/** Longest chat message, in characters. */
+export const CHAT_MESSAGE_MAX_CHARS = 4000;

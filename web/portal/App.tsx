@@ -14,6 +14,7 @@ import {
   type RequestInit,
 } from './session.tsx';
 import { Layout } from './components/Layout.tsx';
+import { LiveProvider } from './live.tsx';
 import { SignInPage } from './pages/SignInPage.tsx';
 import { TicketListPage } from './pages/TicketListPage.tsx';
 import { NewTicketPage } from './pages/NewTicketPage.tsx';
@@ -57,6 +58,31 @@ export function App() {
     setBoot((b) => (b.status === 'ready' ? { status: 'ready', data: { ...b.data, session: null } } : b));
     requestHeadingFocus();
   }, []);
+
+  /**
+   * The live connection was closed as "signed out": check with the server. Ended, it is the
+   * usual "session ended"; still valid (the cookie changed, say), open a new connection.
+   */
+  const [liveGeneration, setLiveGeneration] = useState(0);
+  const lastLiveRestart = useRef(0);
+  const liveSignedOut = useCallback(async () => {
+    let data: PortalBoot | null = null;
+    try {
+      data = await fetchBootstrap(base);
+    } catch {
+      data = null;
+    }
+    if (data?.session?.stage !== 'active') {
+      endSession('Your session has ended. Sign in again to continue.');
+      return;
+    }
+    setCsrfToken(data.session.csrfToken);
+    setBoot({ status: 'ready', data });
+    // Refused again right away: try again later rather than in a loop.
+    const wait = Date.now() - lastLiveRestart.current < 60_000 ? 60_000 : 0;
+    lastLiveRestart.current = Date.now() + wait;
+    setTimeout(() => setLiveGeneration((g) => g + 1), wait);
+  }, [base, endSession]);
 
   const request = useCallback(
     async <T,>(path: string, init?: RequestInit): Promise<T> => {
@@ -141,39 +167,43 @@ export function App() {
   }
 
   const signedIn = session.contact !== null;
+  const active = boot.data.session?.stage === 'active' ? boot.data.session : null;
+  const liveKey = active ? `${active.contact.id}:${active.csrfToken}:${liveGeneration}` : null;
   return (
     <SessionContext.Provider value={session}>
-      <BrowserRouter basename={base}>
-        <RouterBridge navigateRef={navigateRef} />
-        <RouteChangeFocus />
-        {signedIn && <FollowNext base={base} />}
-        {session.mfa ? (
-          // The second step comes before any page; afterwards the page at this address shows.
-          <MfaStepPage />
-        ) : (
-          <Routes>
-            {/* Pages of the sign-in flows: no signed-in frame. */}
-            <Route path="register" element={signedIn ? <Navigate to="/" replace /> : <RegisterPage />} />
-            <Route path="forgot-password" element={signedIn ? <Navigate to="/" replace /> : <ForgotPasswordPage />} />
-            <Route path="reset/:token" element={<ResetPasswordPage />} />
-            <Route path="verify/:token" element={<VerifyEmailPage />} />
-            <Route path="magic/:token" element={<MagicLinkPage />} />
-            <Route path="welcome/:token" element={<WelcomePage />} />
-            {signedIn ? (
-              <Route element={<Layout />}>
-                <Route index element={<TicketListPage />} />
-                <Route path="tickets/new" element={<NewTicketPage />} />
-                <Route path="tickets/:number" element={<TicketPage />} />
-                <Route path="account" element={<AccountPage />} />
-                <Route path="team" element={<TeamPage />} />
-                <Route path="*" element={<NotFoundPage />} />
-              </Route>
-            ) : (
-              <Route path="*" element={<SignInPage />} />
-            )}
-          </Routes>
-        )}
-      </BrowserRouter>
+      <LiveProvider base={base} sessionKey={liveKey} onSignedOut={liveSignedOut}>
+        <BrowserRouter basename={base}>
+          <RouterBridge navigateRef={navigateRef} />
+          <RouteChangeFocus />
+          {signedIn && <FollowNext base={base} />}
+          {session.mfa ? (
+            // The second step comes before any page; afterwards the page at this address shows.
+            <MfaStepPage />
+          ) : (
+            <Routes>
+              {/* Pages of the sign-in flows: no signed-in frame. */}
+              <Route path="register" element={signedIn ? <Navigate to="/" replace /> : <RegisterPage />} />
+              <Route path="forgot-password" element={signedIn ? <Navigate to="/" replace /> : <ForgotPasswordPage />} />
+              <Route path="reset/:token" element={<ResetPasswordPage />} />
+              <Route path="verify/:token" element={<VerifyEmailPage />} />
+              <Route path="magic/:token" element={<MagicLinkPage />} />
+              <Route path="welcome/:token" element={<WelcomePage />} />
+              {signedIn ? (
+                <Route element={<Layout />}>
+                  <Route index element={<TicketListPage />} />
+                  <Route path="tickets/new" element={<NewTicketPage />} />
+                  <Route path="tickets/:number" element={<TicketPage />} />
+                  <Route path="account" element={<AccountPage />} />
+                  <Route path="team" element={<TeamPage />} />
+                  <Route path="*" element={<NotFoundPage />} />
+                </Route>
+              ) : (
+                <Route path="*" element={<SignInPage />} />
+              )}
+            </Routes>
+          )}
+        </BrowserRouter>
+      </LiveProvider>
     </SessionContext.Provider>
   );
 }

@@ -12,6 +12,8 @@ import { MailboxPage, MailDetailRoute } from './pages/Mailbox.tsx';
 import { AccountPage } from './pages/Account.tsx';
 import { MfaPage } from './pages/Mfa.tsx';
 import { usePageTitle } from './hooks.ts';
+import { LiveProvider } from './live.tsx';
+import { ChatsPage } from './pages/Chats.tsx';
 
 export function App() {
   const { current, refresh } = useSessionState();
@@ -27,20 +29,25 @@ export function App() {
       // Same: the code (or set-up) in place, then the page that was asked for.
       return <MfaPage enrolled={current.enrolled} />;
     case 'signed-in':
+      // One live connection per signed-in session: it closes when the session ends.
       return (
-        <Shell>
-          <Routes>
-            <Route index element={<QueuePage />} />
-            <Route path="tickets/:number" element={<TicketPage />} />
-            <Route path="clients" element={<ClientsPage />} />
-            <Route path="clients/:id" element={<ClientDetailPage />} />
-            <Route path="settings" element={<SettingsPage />} />
-            <Route path="mailbox" element={<MailboxPage />} />
-            <Route path="mailbox/:id" element={<MailDetailRoute />} />
-            <Route path="account" element={<AccountPage />} />
-            <Route path="*" element={<NotFoundPage />} />
-          </Routes>
-        </Shell>
+        <LiveProvider>
+          <Shell>
+            <Routes>
+              <Route index element={<QueuePage />} />
+              <Route path="tickets/:number" element={<TicketPage />} />
+              <Route path="chats" element={<ChatsPage />} />
+              <Route path="chats/:id" element={<ChatsPage />} />
+              <Route path="clients" element={<ClientsPage />} />
+              <Route path="clients/:id" element={<ClientDetailPage />} />
+              <Route path="settings" element={<SettingsPage />} />
+              <Route path="mailbox" element={<MailboxPage />} />
+              <Route path="mailbox/:id" element={<MailDetailRoute />} />
+              <Route path="account" element={<AccountPage />} />
+              <Route path="*" element={<NotFoundPage />} />
+            </Routes>
+          </Shell>
+        </LiveProvider>
       );
   }
 }

@@ -3,10 +3,14 @@ import { Link, NavLink, useLocation, useNavigate } from 'react-router';
 import { PRESET_VIEWS, matchingView, parseFilters } from './filters.ts';
 import { useSession } from './session.tsx';
 import { focusPageHeading, initials } from './components.tsx';
+import { useLive } from './live.tsx';
+import { ConnectionNotice, LiveToasts, PresenceSwitch, WaitingBadge, useWaitingCount } from './LiveShell.tsx';
 
 /** Sidebar (desktop) or top bar with a menu (phones) around every signed-in page. */
 export function Shell({ children }: { children: ReactNode }) {
   const session = useSession();
+  const live = useLive();
+  const waiting = useWaitingCount();
   const location = useLocation();
   const navigate = useNavigate();
   const [menuOpen, setMenuOpen] = useState(false);
@@ -60,18 +64,22 @@ export function Shell({ children }: { children: ReactNode }) {
           className="menu-button"
           aria-expanded={menuOpen}
           aria-controls="sidebar"
+          aria-describedby={waiting > 0 && !menuOpen ? 'menu-waiting' : undefined}
           onClick={() => setMenuOpen((o) => !o)}
         >
           <span className="menu-icon" aria-hidden="true" />
           Menu
+          {waiting > 0 && !menuOpen && <WaitingBadge id="menu-waiting" />}
         </button>
         <span className="topbar-name">{workspace.name}</span>
+        <PresenceSwitch variant="topbar" />
       </div>
       <div className="sidebar" id="sidebar">
         <div className="sidebar-brand">
           <span className="brand-product">Portico</span>
           <span className="brand-workspace">{workspace.name}</span>
         </div>
+        <PresenceSwitch variant="sidebar" />
         <nav aria-label="Main" className="sidebar-nav">
           <ul>
             <li>
@@ -95,6 +103,12 @@ export function Shell({ children }: { children: ReactNode }) {
                   </li>
                 ))}
               </ul>
+            </li>
+            <li>
+              <NavLink to="/chats" className="nav-link" aria-describedby={waiting > 0 ? 'nav-waiting' : undefined}>
+                Chats
+                <WaitingBadge id="nav-waiting" />
+              </NavLink>
             </li>
             <li>
               <NavLink to="/clients" className="nav-link">
@@ -138,6 +152,7 @@ export function Shell({ children }: { children: ReactNode }) {
             type="button"
             className="btn btn-sidebar"
             onClick={() => {
+              live.close();
               void session.signOut().then(() => navigate('/'));
             }}
           >
@@ -149,6 +164,10 @@ export function Shell({ children }: { children: ReactNode }) {
       <main id="main" className="main" tabIndex={-1}>
         {children}
       </main>
+      <div className="live-notices">
+        <ConnectionNotice />
+        <LiveToasts />
+      </div>
     </div>
   );
 }

@@ -209,3 +209,41 @@ export function Pagination({ page, pages, href }: { page: number; pages: number;
     </nav>
   );
 }
+
+/** An on/off setting: a checkbox shown as a switch, with its label, hint and On/Off. */
+export function Toggle({
+  id,
+  checked,
+  onChange,
+  label,
+  hint,
+}: {
+  id: string;
+  checked: boolean;
+  onChange: (v: boolean) => void;
+  label: string;
+  hint: string;
+}) {
+  return (
+    <div className="toggle-row">
+      <input
+        id={id}
+        type="checkbox"
+        role="switch"
+        className="switch"
+        checked={checked}
+        aria-describedby={`${id}-hint`}
+        onChange={(e) => onChange(e.target.checked)}
+      />
+      <div className="toggle-text">
+        <label htmlFor={id}>{label}</label>
+        <span className="hint" id={`${id}-hint`}>
+          {hint}
+        </span>
+      </div>
+      <span className="toggle-state" aria-hidden="true">
+        {checked ? 'On' : 'Off'}
+      </span>
+    </div>
+  );
+}

@@ -1,11 +1,24 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { staffApi } from './http.ts';
 
-/** Sets `document.title` to "{page} · Staff". */
+let titleBase = 'Staff';
+let titlePrefix = '';
+const applyTitle = () => {
+  document.title = titlePrefix + titleBase;
+};
+
+/** Sets `document.title` to "{page} · Staff" (after the waiting-chats count, if any). */
 export function usePageTitle(page: string) {
   useEffect(() => {
-    document.title = `${page} · Staff`;
+    titleBase = `${page} · Staff`;
+    applyTitle();
   }, [page]);
+}
+
+/** "(3) " before every page title while chats wait; nothing at 0. */
+export function setTitleCount(count: number) {
+  titlePrefix = count > 0 ? `(${count}) ` : '';
+  applyTitle();
 }
 
 export type Loaded<T> = {

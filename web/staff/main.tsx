@@ -4,6 +4,7 @@ import { BrowserRouter } from 'react-router';
 import '../ui/base.css';
 import '../ui/attachments.css';
 import './staff.css';
+import './chats.css';
 import { App } from './App.tsx';
 import { SessionProvider } from './session.tsx';
 

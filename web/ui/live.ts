@@ -27,25 +27,29 @@ export class LiveError extends Error {
   }
 }
 
-const topicOf = (frame: ServerFrame): Topic | null => {
+/**
+ * The topics a frame belongs to. A ticket change is sent once per connection, whichever of
+ * `tickets` and `ticket:{number}` it is subscribed to: it goes to the subscribers of both.
+ */
+const topicsOf = (frame: ServerFrame): Topic[] => {
   switch (frame.type) {
     case 'subscribed':
-      return frame.topic;
+      return [frame.topic];
     case 'error':
-      return frame.topic ?? null;
+      return frame.topic ? [frame.topic] : [];
     case 'ticket.changed':
-      return `ticket:${frame.number}`;
+      return ['tickets', `ticket:${frame.number}`];
     case 'chat.message':
     case 'chat.ack':
     case 'chat.typing':
     case 'chat.receipt':
-      return `chat:${frame.chatId}`;
+      return [`chat:${frame.chatId}`];
     case 'chat.updated':
-      return `chat:${frame.chat.id}`;
+      return [`chat:${frame.chat.id}`];
     case 'chats.changed':
-      return 'chats';
+      return ['chats'];
     case 'hello':
-      return null;
+      return [];
   }
 };
 
@@ -225,13 +229,13 @@ export class LiveClient {
         p.reject(new LiveError(frame.code, frame.message));
       }
     }
-    const topic = topicOf(frame);
-    if (!topic) {
+    const topics = topicsOf(frame);
+    if (!topics.length) {
       if (frame.type === 'error' && !frame.clientId) for (const fn of this.#errorListeners) fn(frame);
       return;
     }
     for (const sub of [...this.#subs]) {
-      if (sub.topic !== topic) continue;
+      if (!topics.includes(sub.topic)) continue;
       // Only the subscriptions that asked: another subscriber of the same topic joining
       // later must not make the earlier ones refetch.
       if (frame.type === 'subscribed' && sub.awaiting) {

@@ -1,10 +1,16 @@
 import { useEffect, useId, useState } from 'react';
 import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { ApiError } from '../../ui/api.ts';
+import { ChatWidget, SHEET_QUERY, useMediaQuery } from '../chat/ChatWidget.tsx';
+import { ReconnectingIndicator } from '../live.tsx';
 import { useContact, useSession, type FlashState } from '../session.tsx';
 import { ErrorAlert } from './forms.tsx';
 
-/** The signed-in frame: skip link, header with navigation and account, main landmark. */
+/**
+ * The signed-in frame: skip link, header with navigation and account, main landmark, the
+ * live connection's "Reconnecting…" hint and the chat launcher (whose panel, on phones, is a
+ * sheet over the page: the page is inert meanwhile).
+ */
 export function Layout() {
   const { workspace, signOut } = useSession();
   const contact = useContact();
@@ -15,6 +21,9 @@ export function Layout() {
   const [signingOut, setSigningOut] = useState(false);
   const [signOutError, setSignOutError] = useState<string | null>(null);
   const menuId = useId();
+  const [chatOpen, setChatOpen] = useState(false);
+  const sheet = useMediaQuery(SHEET_QUERY);
+  const behindSheet = chatOpen && sheet;
 
   // A new page closes the phone menu.
   useEffect(() => setMenuOpen(false), [pathname]);
@@ -42,10 +51,10 @@ export function Layout() {
 
   return (
     <>
-      <a className="skip-link" href="#main">
+      <a className="skip-link" href="#main" inert={behindSheet}>
         Skip to main content
       </a>
-      <header className="site-header">
+      <header className="site-header" inert={behindSheet}>
         <div className="container header-inner">
           <Link to="/" className="brand">
             {workspace.name}
@@ -95,7 +104,8 @@ export function Layout() {
           </div>
         </div>
       </header>
-      <main id="main" className="container site-main" tabIndex={-1}>
+      <ReconnectingIndicator />
+      <main id="main" className="container site-main has-chat-launcher" tabIndex={-1} inert={behindSheet}>
         <ErrorAlert message={signOutError} />
         {flash && (
           <div className="alert alert-success flash" role="status">
@@ -107,6 +117,7 @@ export function Layout() {
         )}
         <Outlet />
       </main>
+      <ChatWidget open={chatOpen} onOpenChange={setChatOpen} />
     </>
   );
 }

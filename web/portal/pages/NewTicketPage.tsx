@@ -1,5 +1,5 @@
 import { useRef, useState, type FormEvent } from 'react';
-import { Link, useNavigate } from 'react-router';
+import { Link, useLocation, useNavigate } from 'react-router';
 import { PRIORITIES, type TicketPriority } from '../../../contracts/constants.ts';
 import type { PortalTicket } from '../../../contracts/tickets.ts';
 import { ApiError } from '../../ui/api.ts';
@@ -10,6 +10,9 @@ import { AttachmentsField, usePortalDraft } from '../components/AttachmentsField
 import { describedBy, FieldError, PageHeading } from '../components/bits.tsx';
 import { usePageTitle, useSession } from '../session.tsx';
 import { ErrorAlert, SubmitButton } from '../components/forms.tsx';
+
+/** What another page may hand over (router state): the chat offers the ticket form with the text typed there. */
+export type NewTicketState = { description?: string; fromChat?: boolean };
 
 type Field = 'subject' | 'description' | 'priority';
 type Errors = Partial<Record<Field, string>>;
@@ -39,8 +42,9 @@ export function NewTicketPage() {
   const { workspace, request } = useSession();
   usePageTitle('New ticket');
   const navigate = useNavigate();
+  const handedOver = useLocation().state as NewTicketState | null;
   const [subject, setSubject] = useState('');
-  const [description, setDescription] = useState('');
+  const [description, setDescription] = useState(handedOver?.description ?? '');
   const [priority, setPriority] = useState<TicketPriority>('normal');
   const [errors, setErrors] = useState<Errors>({});
   const [formError, setFormError] = useState<string | null>(null);
@@ -117,6 +121,12 @@ export function NewTicketPage() {
       </p>
       <PageHeading>New ticket</PageHeading>
       <p className="page-intro">Tell the support team what you need. The more detail you give, the faster they can help.</p>
+      {handedOver?.fromChat && (
+        <p className="alert alert-info">
+          Chat isn’t available right now, so this becomes a ticket instead: the team replies here and by email.
+          {handedOver.description ? ' What you typed in the chat is already in the description.' : ''}
+        </p>
+      )}
 
       <form
         className={dragging ? 'card form-card drop-target is-dragover' : 'card form-card drop-target'}

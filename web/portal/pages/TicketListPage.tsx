@@ -1,7 +1,9 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import type { Page, PortalTicketSummary, TicketStatus } from '../../../contracts/tickets.ts';
 import { ApiError } from '../../ui/api.ts';
+import { useLiveTopic } from '../../ui/live.ts';
+import { useLive } from '../live.tsx';
 import { LoadFailed, PageHeading, Priority, StatusBadge, Time } from '../components/bits.tsx';
 import { useContact, usePageTitle, useSession } from '../session.tsx';
 
@@ -35,23 +37,55 @@ export function TicketListPage() {
 
   const [load, setLoad] = useState<Load>({ status: 'loading' });
   const [attempt, setAttempt] = useState(0);
+  // Only the answer to the latest request is shown (a live refresh may overtake a page change).
+  const latestRequest = useRef(0);
 
-  useEffect(() => {
-    let current = true;
-    setLoad((l) => ({ status: 'loading', data: l.status === 'failed' ? undefined : l.data }));
+  const fetchPage = useCallback(() => {
     const query = new URLSearchParams();
     if (filter.statuses) query.set('status', filter.statuses.join(','));
     if (q) query.set('q', q);
     query.set('page', String(page));
-    request<Page<PortalTicketSummary>>(`/tickets?${query}`)
-      .then((data) => current && setLoad({ status: 'ready', data }))
+    return request<Page<PortalTicketSummary>>(`/tickets?${query}`);
+  }, [request, filter, q, page]);
+
+  useEffect(() => {
+    const id = ++latestRequest.current;
+    setLoad((l) => ({ status: 'loading', data: l.status === 'failed' ? undefined : l.data }));
+    fetchPage()
+      .then((data) => id === latestRequest.current && setLoad({ status: 'ready', data }))
       .catch((e: unknown) => {
-        if (current) setLoad({ status: 'failed', message: e instanceof ApiError ? e.message : 'Something went wrong.' });
+        if (id === latestRequest.current) setLoad({ status: 'failed', message: e instanceof ApiError ? e.message : 'Something went wrong.' });
       });
-    return () => {
-      current = false;
-    };
-  }, [request, filter, q, page, attempt]);
+  }, [fetchPage, attempt]);
+
+  // Live: a ticket the contact can see changed (or events may have been missed while
+  // offline): fetch the page again, quietly, at most once per burst of changes.
+  const live = useLive();
+  const [liveRefresh, setLiveRefresh] = useState(0);
+  const debounce = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const scheduleRefresh = useCallback(() => {
+    if (debounce.current) clearTimeout(debounce.current);
+    debounce.current = setTimeout(() => setLiveRefresh((n) => n + 1), 250);
+  }, []);
+  useEffect(() => () => void (debounce.current && clearTimeout(debounce.current)), []);
+  useLiveTopic(live, 'tickets', (frame) => frame.type === 'ticket.changed' && scheduleRefresh(), { onResync: scheduleRefresh });
+
+  const fetchLatest = useRef(fetchPage);
+  fetchLatest.current = fetchPage;
+  useEffect(() => {
+    if (liveRefresh === 0) return;
+    const id = ++latestRequest.current;
+    fetchLatest.current().then(
+      (data) => id === latestRequest.current && setLoad({ status: 'ready', data }),
+      (e: unknown) => {
+        if (id !== latestRequest.current) return;
+        // Keep what is shown; only a page that was still loading needs an answer.
+        setLoad((l) =>
+          l.status !== 'loading' ? l : l.data ? { status: 'ready', data: l.data } : { status: 'failed', message: e instanceof ApiError ? e.message : 'Something went wrong.' },
+        );
+      },
+    );
+  }, [liveRefresh]);
 
   /** Changes the query string; any change other than the page goes back to page 1. */
   const update = (changes: { status?: FilterKey; q?: string; page?: number }) => {

@@ -2,6 +2,8 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import { Link, useLocation, useParams } from 'react-router';
 import type { PortalMessage, PortalTicket, ThreadEvent } from '../../../contracts/tickets.ts';
 import { ApiError } from '../../ui/api.ts';
+import { useLiveTopic } from '../../ui/live.ts';
+import { useLive } from '../live.tsx';
 import { AttachmentList } from '../../ui/Attachments.tsx';
 import { priorityLabel, statusLabel } from '../../ui/format.ts';
 import { PageHeading, Priority, StatusBadge, Time } from '../components/bits.tsx';
@@ -32,29 +34,60 @@ export function TicketPage() {
   const [load, setLoad] = useState<Load>(number === null ? { status: 'not_found' } : { status: 'loading' });
   const [attempt, setAttempt] = useState(0);
 
+  // Only the answer to the latest request counts (a live refresh may overtake a reload).
+  const latestRequest = useRef(0);
+
   useEffect(() => {
     if (number === null) return setLoad({ status: 'not_found' });
-    let current = true;
+    const id = ++latestRequest.current;
     setLoad({ status: 'loading' });
     request<PortalTicket>(`/tickets/${number}`)
-      .then((ticket) => current && setLoad({ status: 'ready', ticket }))
+      .then((ticket) => id === latestRequest.current && setLoad({ status: 'ready', ticket }))
       .catch((e: unknown) => {
-        if (!current) return;
+        if (id !== latestRequest.current) return;
         if (e instanceof ApiError && e.status === 404) setLoad({ status: 'not_found' });
         else setLoad({ status: 'failed', message: e instanceof ApiError ? e.message : 'Something went wrong.' });
       });
-    return () => {
-      current = false;
-    };
   }, [request, number, attempt]);
 
   const setTicket = useCallback((ticket: PortalTicket) => setLoad({ status: 'ready', ticket }), []);
   const reload = useCallback(() => setAttempt((a) => a + 1), []);
-  /** After a conflict (closed meanwhile, settings changed): fetch the ticket again in place. */
+  /**
+   * Fetches the ticket again in place (after a conflict, or a live change): the page stays,
+   * with the reply being written and the scroll position. An answer older than what is
+   * shown (a reply sent meanwhile) is dropped.
+   */
   const refresh = useCallback(() => {
     if (number === null) return;
-    request<PortalTicket>(`/tickets/${number}`).then(setTicket, () => undefined);
-  }, [request, number, setTicket]);
+    const id = ++latestRequest.current;
+    request<PortalTicket>(`/tickets/${number}`).then(
+      (ticket) => {
+        if (id !== latestRequest.current) return;
+        setLoad((l) =>
+          l.status === 'ready' && l.ticket.number === ticket.number && Date.parse(ticket.updatedAt) < Date.parse(l.ticket.updatedAt)
+            ? l
+            : { status: 'ready', ticket },
+        );
+      },
+      (e: unknown) => {
+        if (id !== latestRequest.current) return;
+        if (e instanceof ApiError && e.status === 404) setLoad({ status: 'not_found' });
+        // Anything else: keep showing what we have; the next change tries again.
+      },
+    );
+  }, [request, number]);
+
+  // Live: this ticket changed (a reply, a status…), or events may have been missed offline.
+  const live = useLive();
+  const debounce = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const scheduleRefresh = useCallback(() => {
+    if (debounce.current) clearTimeout(debounce.current);
+    debounce.current = setTimeout(refresh, 150);
+  }, [refresh]);
+  useEffect(() => () => void (debounce.current && clearTimeout(debounce.current)), []);
+  useLiveTopic(live, number === null ? null : `ticket:${number}`, (frame) => frame.type === 'ticket.changed' && scheduleRefresh(), {
+    onResync: scheduleRefresh,
+  });
 
   if (load.status === 'not_found') {
     return (
@@ -118,6 +151,7 @@ function TicketView({ ticket, justCreated, onChange, onStale }: ViewProps) {
   const [announcement, setAnnouncement] = useState('');
   const [justClosed, setJustClosed] = useState(false);
   const [repliedSinceCreate, setRepliedSinceCreate] = useState(false);
+  const fresh = useFreshMessages(ticket, setAnnouncement);
 
   useEffect(() => {
     if (justClosed) closedBanner.current?.focus();
@@ -188,7 +222,7 @@ function TicketView({ ticket, justCreated, onChange, onStale }: ViewProps) {
             <h2 id="conversation-heading" className="section-title">
               Conversation
             </h2>
-            <Thread ticket={ticket} />
+            <Thread ticket={ticket} fresh={fresh} />
           </section>
 
           {ticket.can.reply && (
@@ -276,7 +310,34 @@ function initials(name: string): string {
   return letters.join('').toUpperCase();
 }
 
-function Thread({ ticket }: { ticket: PortalTicket }) {
+/**
+ * Messages that arrived while the page was open (a live refresh), for a brief highlight, and
+ * a polite announcement of them: "New reply from Alex Morgan." Own replies are announced by
+ * the reply form already.
+ */
+function useFreshMessages(ticket: PortalTicket, announce: (text: string) => void): ReadonlySet<string> {
+  const known = useRef<{ number: number; ids: Set<string> } | null>(null);
+  const [fresh, setFresh] = useState<ReadonlySet<string>>(() => new Set());
+  useEffect(() => {
+    const ids = new Set(ticket.thread.map((m) => m.id));
+    const before = known.current;
+    known.current = { number: ticket.number, ids };
+    if (!before || before.number !== ticket.number) return;
+    const added = ticket.thread.filter((m) => !before.ids.has(m.id) && !m.author?.isYou);
+    if (!added.length) return;
+    setFresh(new Set(added.map((m) => m.id)));
+    const replies = added.filter((m) => m.kind === 'reply');
+    const events = added.filter((m) => m.kind === 'event' && m.event);
+    const parts: string[] = [];
+    if (replies.length === 1) parts.push(`New reply from ${replies[0]!.author?.name ?? 'the support team'}.`);
+    else if (replies.length > 1) parts.push(`${replies.length} new replies.`);
+    for (const e of events.slice(-2)) parts.push(`${eventText(e.event!)}.`);
+    if (parts.length) announce(parts.join(' '));
+  }, [ticket, announce]);
+  return fresh;
+}
+
+function Thread({ ticket, fresh }: { ticket: PortalTicket; fresh: ReadonlySet<string> }) {
   return (
     <ol className="thread">
       <li className="message message-contact message-original">
@@ -290,7 +351,13 @@ function Thread({ ticket }: { ticket: PortalTicket }) {
         <div className="message-body">{ticket.description}</div>
         <AttachmentList attachments={ticket.attachments} />
       </li>
-      {ticket.thread.map((m) => (m.kind === 'event' ? <EventLine key={m.id} message={m} /> : <Reply key={m.id} message={m} />))}
+      {ticket.thread.map((m) =>
+        m.kind === 'event' ? (
+          <EventLine key={m.id} message={m} fresh={fresh.has(m.id)} />
+        ) : (
+          <Reply key={m.id} message={m} fresh={fresh.has(m.id)} />
+        ),
+      )}
     </ol>
   );
 }
@@ -326,12 +393,12 @@ function MessageHeader({
   );
 }
 
-function Reply({ message }: { message: PortalMessage }) {
+function Reply({ message, fresh }: { message: PortalMessage; fresh: boolean }) {
   const type = message.author?.type ?? 'staff';
   const author = message.author;
   const name = author?.name ?? (type === 'staff' ? 'Support team' : 'Customer');
   return (
-    <li className={`message message-${type}`}>
+    <li className={`message message-${type}${fresh ? ' is-fresh' : ''}`}>
       <MessageHeader name={name} type={type} at={message.createdAt} you={author?.isYou ?? false} />
       <div className="message-body">{message.body}</div>
       <AttachmentList attachments={message.attachments} />
@@ -357,10 +424,10 @@ export function eventText(e: ThreadEvent): string {
   }
 }
 
-function EventLine({ message }: { message: PortalMessage }) {
+function EventLine({ message, fresh }: { message: PortalMessage; fresh: boolean }) {
   if (!message.event) return null;
   return (
-    <li className="event">
+    <li className={fresh ? 'event is-fresh' : 'event'}>
       <span className="event-dot" aria-hidden="true" />
       <span className="event-body">
         <span className="event-text">{eventText(message.event)}</span>{' '}

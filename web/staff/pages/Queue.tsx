@@ -17,6 +17,7 @@ import {
 } from '../filters.ts';
 import { rememberQueue, useLoad, usePageTitle, type Loaded } from '../hooks.ts';
 import { useSession } from '../session.tsx';
+import { useTicketRefresh } from '../live.tsx';
 
 export function QueuePage() {
   const [urlParams, setUrlParams] = useSearchParams();
@@ -36,6 +37,8 @@ export function QueuePage() {
   usePageTitle(filters.page > 1 ? `${title} (page ${filters.page})` : title);
 
   const list = useLoad<Page<StaffTicketSummary>>(`/tickets?${filtersToApi(filters)}`);
+  // Any ticket changing may change this page of the list: read it again (debounced).
+  useTicketRefresh('tickets', list.reload);
   useEffect(() => rememberQueue(urlSearch ? `/?${urlSearch}` : '/'), [urlSearch]);
   const update = (patch: Partial<QueueFilters>, replace = false) =>
     setParams(filtersToSearch({ ...filters, page: 1, ...patch }), { replace });

@@ -3,7 +3,7 @@ import { Link } from 'react-router';
 import type { SignInSettings } from '../../../contracts/auth.ts';
 import type { WorkspaceSettings as WorkspaceSettingsBase } from '../../../contracts/directory.ts';
 import { useClients } from '../directory.ts';
-import { ErrorAlert, Field, Loading, NumberField, PageHeading, isForbidden } from '../components.tsx';
+import { ErrorAlert, Field, Loading, NumberField, PageHeading, Toggle, isForbidden } from '../components.tsx';
 import { useLoad, usePageTitle } from '../hooks.ts';
 import { ApiError, errorMessage, staffApi } from '../http.ts';
 import { useSession } from '../session.tsx';
@@ -18,9 +18,25 @@ import {
   type AttachmentsDraft,
   type AttachmentsErrors,
 } from './settings/Attachments.tsx';
+import {
+  CHAT_ERROR_ORDER,
+  ChatSection,
+  chatFieldErrors,
+  chatProblems,
+  fromChatDraft,
+  sameChat,
+  toChatDraft,
+  type ChatDraft,
+  type ChatErrors,
+} from './settings/Chat.tsx';
+import type { ChatSettings } from '../../../contracts/chat.ts';
 
 /** GET /settings also answers how customers sign in (contracts/auth.ts); either part may be missing from an older server. */
-type WorkspaceSettings = Omit<WorkspaceSettingsBase, 'attachments'> & { signIn?: SignInSettings; attachments?: AttachmentSettings };
+type WorkspaceSettings = Omit<WorkspaceSettingsBase, 'attachments' | 'chat'> & {
+  signIn?: SignInSettings;
+  attachments?: AttachmentSettings;
+  chat?: ChatSettings;
+};
 
 /** The sign-in part of the form; the two validity periods as typed. */
 type SignInDraft = Omit<SignInSettings, 'magicLinkTtlHours' | 'accessLinkTtlDays'> & {
@@ -81,9 +97,27 @@ function SettingsForm({ initial, onSaved }: { initial: WorkspaceSettings; onSave
   const [closing, setClosing] = useState(initial.portal.ticketClosing);
   const [signIn, setSignIn] = useState<SignInDraft | undefined>(initial.signIn && toDraft(initial.signIn));
   const [attachments, setAttachments] = useState<AttachmentsDraft | undefined>(initial.attachments && toAttachmentsDraft(initial.attachments));
+  const [chat, setChat] = useState<ChatDraft | undefined>(initial.chat && toChatDraft(initial.chat));
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState(false);
-  const [errors, setErrors] = useState<{ name?: string; form?: string; signIn?: SignInErrors; attachments?: AttachmentsErrors }>({});
+  const [errors, setErrors] = useState<{
+    name?: string;
+    form?: string;
+    signIn?: SignInErrors;
+    attachments?: AttachmentsErrors;
+    chat?: ChatErrors;
+  }>({});
+  const chatRefs = {
+    days: useRef<HTMLInputElement>(null),
+    from: useRef<HTMLInputElement>(null),
+    to: useRef<HTMLInputElement>(null),
+    timezone: useRef<HTMLSelectElement>(null),
+  };
+  const focusChatError = (e: ChatErrors) => {
+    const first = CHAT_ERROR_ORDER.find((k) => e[k]);
+    if (first) chatRefs[first].current?.focus();
+    return !!first || !!e.enabled || !!e.hours;
+  };
   const nameRef = useRef<HTMLInputElement>(null);
   const signInRefs = {
     registration: useRef<HTMLInputElement>(null),
@@ -102,7 +136,8 @@ function SettingsForm({ initial, onSaved }: { initial: WorkspaceSettings; onSave
     creation !== initial.portal.ticketCreation ||
     closing !== initial.portal.ticketClosing ||
     (!!signIn && !!initial.signIn && !sameSignIn(signIn, initial.signIn)) ||
-    (!!attachments && !!initial.attachments && !sameAttachments(attachments, initial.attachments));
+    (!!attachments && !!initial.attachments && !sameAttachments(attachments, initial.attachments)) ||
+    (!!chat && !!initial.chat && !sameChat(chat, initial.chat));
 
   const focusSignInError = (e: SignInErrors) => {
     const first = (['registration', 'registrationClientId', 'magicLinkTtlHours', 'accessLinkTtlDays'] as const).find((k) => e[k]);
@@ -141,6 +176,14 @@ function SettingsForm({ initial, onSaved }: { initial: WorkspaceSettings; onSave
         return;
       }
     }
+    if (chat) {
+      const local = chatProblems(chat);
+      if (Object.keys(local).length) {
+        setErrors({ chat: local });
+        focusChatError(local);
+        return;
+      }
+    }
     setBusy(true);
     setErrors({});
     try {
@@ -151,6 +194,7 @@ function SettingsForm({ initial, onSaved }: { initial: WorkspaceSettings; onSave
           portal: { ticketCreation: creation, ticketClosing: closing },
           ...(signIn ? { signIn: fromDraft(signIn) } : {}),
           ...(attachments ? { attachments: fromAttachmentsDraft(attachments) } : {}),
+          ...(chat ? { chat: fromChatDraft(chat) } : {}),
         },
       });
       const limitsChanged = !!attachments && !!initial.attachments && !sameAttachments(attachments, initial.attachments);
@@ -158,6 +202,7 @@ function SettingsForm({ initial, onSaved }: { initial: WorkspaceSettings; onSave
       setName(next.name);
       if (next.signIn) setSignIn(toDraft(next.signIn));
       if (next.attachments) setAttachments(toAttachmentsDraft(next.attachments));
+      if (next.chat) setChat(toChatDraft(next.chat));
       renameWorkspace(next.name);
       // This app checks files against the limits of its session: read them again.
       if (limitsChanged) void refresh();
@@ -166,6 +211,7 @@ function SettingsForm({ initial, onSaved }: { initial: WorkspaceSettings; onSave
       const field = err instanceof ApiError ? err.field('name') : undefined;
       const signInErrors: SignInErrors = {};
       const attachmentErrors: AttachmentsErrors = {};
+      const chatErrors: ChatErrors = err instanceof ApiError ? chatFieldErrors(err.fields) : {};
       if (err instanceof ApiError) {
         for (const f of err.fields) {
           if (f.field === 'attachments.maxFiles') attachmentErrors.maxFiles = f.message;
@@ -177,15 +223,18 @@ function SettingsForm({ initial, onSaved }: { initial: WorkspaceSettings; onSave
       }
       const hasSignIn = Object.keys(signInErrors).length > 0;
       const hasAttachments = Object.keys(attachmentErrors).length > 0;
+      const hasChat = Object.keys(chatErrors).length > 0;
       setErrors({
         ...(field ? { name: field } : {}),
         ...(hasSignIn ? { signIn: signInErrors } : {}),
         ...(hasAttachments ? { attachments: attachmentErrors } : {}),
-        ...(!field && !hasSignIn && !hasAttachments ? { form: errorMessage(err) } : {}),
+        ...(hasChat ? { chat: chatErrors } : {}),
+        ...(!field && !hasSignIn && !hasAttachments && !hasChat ? { form: errorMessage(err) } : {}),
       });
       if (field) nameRef.current?.focus();
       else if (hasSignIn) focusSignInError(signInErrors);
       else if (hasAttachments) focusAttachmentsError(attachmentErrors);
+      else if (hasChat) focusChatError(chatErrors);
     } finally {
       setBusy(false);
     }
@@ -262,6 +311,17 @@ function SettingsForm({ initial, onSaved }: { initial: WorkspaceSettings; onSave
           }}
           errors={errors.attachments ?? {}}
           refs={attachmentRefs}
+        />
+      )}
+      {chat && (
+        <ChatSection
+          value={chat}
+          onChange={(v) => {
+            setChat(v);
+            if (errors.chat) setErrors((e) => ({ ...e, chat: undefined }));
+          }}
+          errors={errors.chat ?? {}}
+          refs={chatRefs}
         />
       )}
       <div className="form-actions">
@@ -441,40 +501,3 @@ const LINK_TTL_FIELDS = [
   { key: 'magicLinkTtlHours', id: 'signin-magic-ttl', label: 'Magic links are valid for (hours)', hint: '1 to 720 hours.', max: 720 },
   { key: 'accessLinkTtlDays', id: 'signin-access-ttl', label: 'Portal access links are valid for (days)', hint: '1 to 365 days.', max: 365 },
 ] as const;
-
-function Toggle({
-  id,
-  checked,
-  onChange,
-  label,
-  hint,
-}: {
-  id: string;
-  checked: boolean;
-  onChange: (v: boolean) => void;
-  label: string;
-  hint: string;
-}) {
-  return (
-    <div className="toggle-row">
-      <input
-        id={id}
-        type="checkbox"
-        role="switch"
-        className="switch"
-        checked={checked}
-        aria-describedby={`${id}-hint`}
-        onChange={(e) => onChange(e.target.checked)}
-      />
-      <div className="toggle-text">
-        <label htmlFor={id}>{label}</label>
-        <span className="hint" id={`${id}-hint`}>
-          {hint}
-        </span>
-      </div>
-      <span className="toggle-state" aria-hidden="true">
-        {checked ? 'On' : 'Off'}
-      </span>
-    </div>
-  );
-}

@@ -8,6 +8,7 @@ import { Composer } from './ticket/Composer.tsx';
 import { Thread } from './ticket/Thread.tsx';
 import { TicketProperties } from './ticket/Properties.tsx';
 import { NotFoundPage } from './NotFound.tsx';
+import { useTicketRefresh } from '../live.tsx';
 
 export type TicketMutation = (path: string, method: string, body: unknown, headers?: Record<string, string>) => Promise<StaffTicket>;
 
@@ -25,6 +26,9 @@ function TicketView({ number }: { number: number }) {
   const [announcement, setAnnouncement] = useState('');
 
   const { setData, reload } = ticket;
+  // Someone else replied or changed it: read it again. The composer keeps its draft (it is
+  // not remounted, and the previous copy stays on screen while the new one loads).
+  useTicketRefresh(`ticket:${number}`, reload);
   /** Runs a change; the server answers with the whole updated ticket. */
   const mutate: TicketMutation = useCallback(
     async (path, method, body, headers) => {
