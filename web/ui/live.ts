@@ -116,6 +116,17 @@ export class LiveClient {
     });
   }
 
+  /**
+   * Forgets a message not yet acknowledged, so it is not re-sent after a reconnect (its
+   * promise rejects with `cancelled`). One already on the wire may still be stored.
+   */
+  cancelChat(clientId: string) {
+    const p = this.#pending.get(clientId);
+    if (!p) return;
+    this.#pending.delete(clientId);
+    p.reject(new LiveError('cancelled', 'The message was removed before it was sent.'));
+  }
+
   typing(chatId: string) {
     this.#send({ type: 'chat.typing', chatId });
   }

@@ -16,7 +16,7 @@ import { usePortalDraft } from '../components/AttachmentsField.tsx';
 import { Spinner } from '../components/bits.tsx';
 import type { NewTicketState } from '../pages/NewTicketPage.tsx';
 import { useContact, useSession } from '../session.tsx';
-import { linesOf, receiptOf, type ChatState, type Line, type Outgoing } from './state.ts';
+import { receiptOf, type Line, type Marks, type Outgoing } from '../../ui/chat-thread.ts';
 import { CHAT_TEXT_MAX, chatErrorText, useChat, type Availability, type ChatController } from './useChat.ts';
 import './chat.css';
 
@@ -46,7 +46,7 @@ type Phase =
   | 'closed';
 
 function phaseOf(c: ChatController): Phase {
-  const chat = c.state.chat;
+  const chat = c.thread.chat;
   if (chat) return chat.status;
   if (c.current === 'loading') return 'loading';
   if (c.current === 'failed') return 'load-failed';
@@ -122,7 +122,7 @@ export function ChatWidget({ open, onOpenChange }: { open: boolean; onOpenChange
   // Opening with no chat asks again whether one was started elsewhere (another tab) and
   // whether anyone can chat (that changes by the minute).
   const { checkAvailability, loadCurrent } = chat;
-  const hasChat = chat.state.chat !== null;
+  const hasChat = chat.thread.chat !== null;
   const currentFailed = chat.current === 'failed';
   useEffect(() => {
     if (!open || hasChat) return;
@@ -164,10 +164,10 @@ export function ChatWidget({ open, onOpenChange }: { open: boolean; onOpenChange
           </span>
           <span className="chat-launcher-text">Chat with us</span>
           {phase === 'waiting' && !open && <span className="chat-launcher-state">waiting…</span>}
-          {chat.unread > 0 && !open && (
+          {chat.thread.unread > 0 && !open && (
             <span className="chat-launcher-badge">
-              {chat.unread}
-              <span className="visually-hidden"> unread {chat.unread === 1 ? 'message' : 'messages'}</span>
+              {chat.thread.unread}
+              <span className="visually-hidden"> unread {chat.thread.unread === 1 ? 'message' : 'messages'}</span>
             </span>
           )}
         </button>
@@ -206,7 +206,7 @@ function ChatPanel({ id, chat, phase, sheet, text, setText, draft, onClose }: Pa
   const [confirmEnd, setConfirmEnd] = useState(false);
   const [ending, setEnding] = useState(false);
   const { dragging, dropProps } = useFileDrop(draft.add, !(phase === 'start' || phase === 'waiting' || phase === 'active'));
-  const c = chat.state.chat;
+  const c = chat.thread.chat;
 
   // Opening: the message box if there is one, else the panel's title.
   useLayoutEffect(() => {
@@ -472,7 +472,7 @@ function StartForm({ chat, text, setText, draft }: { chat: ChatController; text:
       setText('');
     } catch (err) {
       if (err instanceof ApiError && err.is('chat_already_open') && typeof err.details.chatId === 'string') {
-        await chat.loadChat(err.details.chatId).catch(() => chat.loadCurrent());
+        await chat.thread.refresh(err.details.chatId).catch(() => chat.loadCurrent());
       } else if (err instanceof ApiError && err.is('chat_unavailable')) {
         // Nobody can chat after all: the panel says why and offers the ticket form (the text stays).
         await chat.checkAvailability();
@@ -543,14 +543,14 @@ function Conversation({
   draft,
   onClose,
 }: Omit<PanelProps, 'id' | 'sheet'> & { phase: 'waiting' | 'active' | 'closed' }) {
-  const c = chat.state.chat!;
-  const lines = linesOf(chat.state);
+  const c = chat.thread.chat!;
+  const lines = chat.thread.lines;
   const logRef = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const [below, setBelow] = useState(0);
   const lastKey = lines[lines.length - 1]?.key;
   const ownLast = lines.length > 0 && isOwn(lines[lines.length - 1]!);
-  const typing = chat.state.typing;
+  const typing = chat.thread.typing;
 
   const scrollDown = () => {
     const el = logRef.current;
@@ -589,7 +589,7 @@ function Conversation({
   return (
     <>
       <div className="chat-body chat-scroll" ref={logRef} onScroll={onScroll}>
-        <ChatLog state={chat.state} lines={lines} chat={c} onRetry={chat.retry} onDiscard={chat.discard} />
+        <ChatLog theirs={chat.thread.theirs} lines={lines} chat={c} onRetry={chat.thread.retry} onDiscard={chat.thread.remove} />
         {phase === 'waiting' && <Waiting chat={c} />}
         {phase === 'active' && typing && (
           <p className="chat-typing">
@@ -598,7 +598,7 @@ function Conversation({
               <span />
               <span />
             </span>
-            {typing.name.split(/\s+/)[0]} is typing…
+            {typing.split(/\s+/)[0]} is typing…
           </p>
         )}
         {phase === 'closed' && <Closed chat={c} onReset={chat.reset} onLeave={() => onClose(false)} />}
@@ -616,13 +616,13 @@ function Conversation({
 const isOwn = (l: Line) => (l.kind === 'outgoing' ? true : l.own);
 
 function ChatLog({
-  state,
+  theirs,
   lines,
   chat,
   onRetry,
   onDiscard,
 }: {
-  state: ChatState;
+  theirs: Marks;
   lines: Line[];
   chat: Chat;
   onRetry: (clientId: string) => void;
@@ -641,7 +641,7 @@ function ChatLog({
       {lines.map((l, i) => {
         const prev = lines[i - 1];
         if (l.kind === 'outgoing') {
-          return <OwnLine key={`c${l.item.clientId}`} item={l.item} grouped={!!prev && isOwn(prev)} lastOwnSeq={lastOwnSeq} agent={state.agent} onRetry={onRetry} onDiscard={onDiscard} />;
+          return <OwnLine key={`c${l.item.clientId}`} item={l.item} grouped={!!prev && isOwn(prev)} lastOwnSeq={lastOwnSeq} theirs={theirs} onRetry={onRetry} onDiscard={onDiscard} />;
         }
         const m = l.message;
         if (m.author.type === 'system') {
@@ -664,7 +664,7 @@ function ChatLog({
             error: null,
             retryable: false,
           };
-          return <OwnLine key={key} item={item} grouped={!!prev && isOwn(prev)} lastOwnSeq={lastOwnSeq} agent={state.agent} onRetry={onRetry} onDiscard={onDiscard} />;
+          return <OwnLine key={key} item={item} grouped={!!prev && isOwn(prev)} lastOwnSeq={lastOwnSeq} theirs={theirs} onRetry={onRetry} onDiscard={onDiscard} />;
         }
         const grouped = !!prev && prev.kind === 'stored' && prev.message.author.type === 'staff' && prev.message.author.id === m.author.id;
         return (
@@ -693,14 +693,14 @@ function OwnLine({
   item,
   grouped,
   lastOwnSeq,
-  agent,
+  theirs,
   onRetry,
   onDiscard,
 }: {
   item: Outgoing;
   grouped: boolean;
   lastOwnSeq: number;
-  agent: { delivered: number; read: number };
+  theirs: Marks;
   onRetry: (clientId: string) => void;
   onDiscard: (clientId: string) => void;
 }) {
@@ -709,7 +709,7 @@ function OwnLine({
   else if (item.state === 'failed')
     status = (
       <span className="chat-status is-failed">
-        <span aria-hidden="true">⚠ </span>Not sent. {item.error}{' '}
+        <span aria-hidden="true">⚠ </span>Not sent. {item.error && chatErrorText(item.error.code, item.error.message)}{' '}
         {item.retryable && (
           <button type="button" className="link-button" onClick={() => onRetry(item.clientId)}>
             Retry
@@ -721,7 +721,7 @@ function OwnLine({
       </span>
     );
   else if (item.seq !== null && item.seq === lastOwnSeq) {
-    const r = receiptOf(item.seq, agent);
+    const r = receiptOf(item.seq, theirs);
     status = <span className={`chat-status is-${r.toLowerCase()}`}>{r === 'Read' ? <CheckIcon double /> : r === 'Delivered' ? <CheckIcon double /> : <CheckIcon />}{r}</span>;
   }
   return (
@@ -816,7 +816,7 @@ function Composer({
     setWaitingForFiles(draft.uploading);
     try {
       await draft.submit(async (attachmentIds) => {
-        chat.send(body, ready.filter((a) => attachmentIds.includes(a.id)), attachmentIds);
+        chat.thread.send(body, attachmentIds, ready.filter((a) => attachmentIds.includes(a.id)));
         setText('');
       });
       onSent();
@@ -855,7 +855,7 @@ function Composer({
           placeholder="Write a message…"
           onChange={(e) => {
             setText(e.target.value);
-            if (e.target.value.trim()) chat.typing();
+            if (e.target.value.trim()) chat.thread.notifyTyping();
           }}
           onPaste={draft.onPaste}
           onKeyDown={(e) => {

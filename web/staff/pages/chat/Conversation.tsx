@@ -1,85 +1,60 @@
 /**
- * One chat: its messages (merged by `seq`, each once), the contact's typing and read marks,
- * my messages from "Sending…" to stored (acknowledged over the live connection, or over HTTP
- * when it is down), and accepting, ending and the ended state.
+ * One chat: its messages and my messages on their way (the shared thread,
+ * web/ui/chat-thread.ts: each stored message once by `seq`, mine from "Sending…" to stored,
+ * the contact's typing and read marks), and accepting, ending and the ended state.
  */
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { Link, useLocation } from 'react-router';
 import type { Attachment } from '../../../../contracts/attachments.ts';
 import type { Chat, ChatMessage } from '../../../../contracts/chat.ts';
 import { AttachmentList } from '../../../ui/Attachments.tsx';
+import { receiptOf, useChatThread, type Marks, type Outgoing } from '../../../ui/chat-thread.ts';
 import { fullTime } from '../../../ui/format.ts';
-import { newClientId, useLiveTopic } from '../../../ui/live.ts';
 import { ErrorAlert, Loading, PageHeading, isNotFound } from '../../components.tsx';
 import { useLoad, usePageTitle } from '../../hooks.ts';
 import { ApiError, errorMessage, staffApi } from '../../http.ts';
 import { useLive } from '../../live.tsx';
 import { useSession } from '../../session.tsx';
 import { ChatComposer, type ComposerHandle } from './Composer.tsx';
-import { clock, mergeChat, mergeMessages } from './util.ts';
+import { clock } from './util.ts';
 
 type Loaded = { chat: Chat; messages: ChatMessage[] };
-
-/** One of my messages not yet stored. */
-type Outgoing = {
-  clientId: string;
-  body: string;
-  attachmentIds: string[];
-  attachments: Attachment[];
-  createdAt: string;
-  state: 'sending' | 'failed';
-  error: string | null;
-};
-
-/** How long an acknowledgement may take before the message also goes over HTTP (same clientId: stored once). */
-const ACK_WAIT_MS = 8000;
 
 export function Conversation({ id, onRead }: { id: string; onRead: (chatId: string, seq: number) => void }) {
   const { client, status, reloadQueue } = useLive();
   const { staff } = useSession();
   const location = useLocation();
   const load = useLoad<Loaded>(`/chats/${encodeURIComponent(id)}`);
-  const [chat, setChat] = useState<Chat | null>(null);
-  const chatRef = useRef<Chat | null>(null);
-  chatRef.current = chat;
-  const [messages, setMessages] = useState<ChatMessage[]>([]);
-  const [outbox, setOutbox] = useState<Outgoing[]>([]);
-  const [typing, setTyping] = useState<string | null>(null);
   const [gone, setGone] = useState(false);
   const [announcement, setAnnouncement] = useState('');
-  const maxSeq = useRef(0);
-  const outboxRef = useRef<Outgoing[]>([]);
-  const timers = useRef(new Set<ReturnType<typeof setTimeout>>());
-  const typingTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const composer = useRef<ComposerHandle>(null);
   const scroller = useRef<HTMLDivElement>(null);
   /** Whether the view follows new messages (it does unless the person scrolled up). */
   const stick = useRef(true);
 
-  useEffect(() => {
-    const all = timers.current;
-    return () => {
-      all.forEach(clearTimeout);
-      if (typingTimer.current) clearTimeout(typingTimer.current);
-    };
-  }, []);
-
-  const addMessages = useCallback((incoming: ChatMessage[], keep = false) => {
-    for (const m of incoming) maxSeq.current = Math.max(maxSeq.current, m.seq);
-    setMessages((held) => mergeMessages(held, incoming, keep));
-  }, []);
-
-  const setOut = useCallback((fn: (o: Outgoing[]) => Outgoing[]) => {
-    outboxRef.current = fn(outboxRef.current);
-    setOutbox(outboxRef.current);
-  }, []);
+  const thread = useChatThread({
+    client,
+    side: 'staff',
+    request: staffApi,
+    sendMarks: (c) => c.status === 'active' && c.agent?.id === staff.id,
+    onFrame: (frame, before) => {
+      if (frame.type === 'chat.updated') {
+        if (before && before.status !== frame.chat.status) reloadQueue();
+        if (frame.chat.status === 'closed' && frame.chat.closedBy === 'contact') setAnnouncement(`Chat closed by ${frame.chat.contact.name}.`);
+      }
+      if (frame.type === 'subscribed') setGone(false);
+      if (frame.type === 'error' && !frame.clientId && frame.code === 'not_found') setGone(true);
+    },
+    onSendFailed: (error) => setAnnouncement(`Message not sent: ${error.message}`),
+  });
+  const { chat, messages, outbox, typing, apply } = thread;
+  const isMine = chat?.status === 'active' && chat.agent?.id === staff.id;
 
   useEffect(() => {
     if (!load.data) return;
-    setChat((c) => mergeChat(c, load.data!.chat));
-    addMessages(load.data.messages);
+    apply(load.data.chat, load.data.messages);
     setGone(false);
-  }, [load.data, addMessages]);
+  }, [load.data, apply]);
 
   const { reload } = load;
 
@@ -95,185 +70,18 @@ export function Conversation({ id, onRead }: { id: string; onRead: (chatId: stri
     return () => window.clearInterval(t);
   }, [waitingForTicket, reload]);
 
-  useLiveTopic(
-    client,
-    load.data ? `chat:${id}` : null,
-    (frame) => {
-      switch (frame.type) {
-        case 'chat.message': {
-          addMessages([frame.message]);
-          const cid = frame.message.clientId;
-          if (cid && outboxRef.current.some((o) => o.clientId === cid)) setOut((o) => o.filter((x) => x.clientId !== cid));
-          if (frame.message.author.type === 'contact') {
-            setTyping(null);
-            if (typingTimer.current) clearTimeout(typingTimer.current);
-          }
-          break;
-        }
-        case 'chat.updated':
-          if (chatRef.current && chatRef.current.status !== frame.chat.status) reloadQueue();
-          setChat((c) => mergeChat(c, frame.chat));
-          if (frame.chat.status === 'closed') {
-            setTyping(null);
-            if (frame.chat.closedBy === 'contact') setAnnouncement(`Chat closed by ${frame.chat.contact.name}.`);
-          }
-          break;
-        case 'chat.typing':
-          if (frame.from !== 'contact') break;
-          setTyping(frame.name);
-          if (typingTimer.current) clearTimeout(typingTimer.current);
-          typingTimer.current = setTimeout(() => setTyping(null), 4000);
-          break;
-        case 'chat.receipt':
-          setChat((c) =>
-            c
-              ? {
-                  ...c,
-                  receipts: {
-                    ...c.receipts,
-                    [frame.side]: {
-                      delivered: Math.max(c.receipts[frame.side].delivered, frame.delivered),
-                      read: Math.max(c.receipts[frame.side].read, frame.read),
-                    },
-                  },
-                }
-              : c,
-          );
-          break;
-        case 'error':
-          if (!frame.clientId && frame.code === 'not_found') setGone(true);
-          break;
-      }
-    },
-    { after: () => maxSeq.current, onResync: reload },
-  );
-
-  // ---- sending ----
-  const stored = useCallback(
-    (cid: string, message: ChatMessage | null, ack?: { seq: number; id: string }) => {
-      const o = outboxRef.current.find((x) => x.clientId === cid);
-      if (message) addMessages([message]);
-      else if (o && ack) {
-        // The acknowledgement carries no message: show ours until the server's copy arrives.
-        addMessages(
-          [
-            {
-              seq: ack.seq,
-              id: ack.id,
-              clientId: cid,
-              author: { type: 'staff', id: staff.id, name: staff.name },
-              body: o.body,
-              createdAt: o.createdAt,
-              attachments: o.attachments,
-            },
-          ],
-          true,
-        );
-      }
-      if (o) setOut((list) => list.filter((x) => x.clientId !== cid));
-    },
-    [addMessages, setOut, staff.id, staff.name],
-  );
-
-  const failed = useCallback(
-    (cid: string, message: string) => {
-      setOut((list) => list.map((x) => (x.clientId === cid && x.state === 'sending' ? { ...x, state: 'failed', error: message } : x)));
-      setAnnouncement(`Message not sent: ${message}`);
-    },
-    [setOut],
-  );
-
-  const dispatch = useCallback(
-    (o: Outgoing) => {
-      const cid = o.clientId;
-      client?.sendChat(id, o.body, o.attachmentIds, cid).then(
-        (ack) => stored(cid, null, ack),
-        (err: unknown) => failed(cid, err instanceof Error ? err.message : 'The message was not accepted.'),
-      );
-      const viaHttp = () => {
-        const cur = outboxRef.current.find((x) => x.clientId === cid);
-        if (!cur || cur.state !== 'sending') return;
-        staffApi<{ message: ChatMessage }>(`/chats/${encodeURIComponent(id)}/messages`, {
-          method: 'POST',
-          body: { clientId: cid, body: o.body, attachmentIds: o.attachmentIds },
-        }).then(
-          (res) => stored(cid, res.message),
-          (err: unknown) => {
-            // A definite refusal fails the message; no answer leaves it to the live connection's retries.
-            if (err instanceof ApiError && err.status >= 400 && err.status < 500) failed(cid, errorMessage(err));
-          },
-        );
-      };
-      const t = setTimeout(() => {
-        timers.current.delete(t);
-        viaHttp();
-      }, client?.status === 'open' ? ACK_WAIT_MS : 1000);
-      timers.current.add(t);
-    },
-    [client, id, stored, failed],
-  );
-
+  const { send: sendMessage, retry, remove: discard, notifyTyping: onTyping, read } = thread;
   const send = useCallback(
     (body: string, attachmentIds: string[], attachments: Attachment[]) => {
-      const o: Outgoing = {
-        clientId: newClientId(),
-        body,
-        attachmentIds,
-        attachments,
-        createdAt: new Date().toISOString(),
-        state: 'sending',
-        error: null,
-      };
-      setOut((list) => [...list, o]);
       stick.current = true;
-      dispatch(o);
+      sendMessage(body, attachmentIds, attachments);
     },
-    [dispatch, setOut],
+    [sendMessage],
   );
 
-  const retry = (cid: string) => {
-    const o = outboxRef.current.find((x) => x.clientId === cid);
-    if (!o) return;
-    const again: Outgoing = { ...o, state: 'sending', error: null };
-    setOut((list) => list.map((x) => (x.clientId === cid ? again : x)));
-    dispatch(again);
-  };
-  const discard = (cid: string) => setOut((list) => list.filter((x) => x.clientId !== cid));
-
-  const lastTyping = useRef(0);
-  const onTyping = useCallback(() => {
-    const now = Date.now();
-    if (now - lastTyping.current < 2000) return;
-    lastTyping.current = now;
-    client?.typing(id);
-  }, [client, id]);
-
-  // ---- read marks: delivered = the highest seq held; read = the same while the page is visible ----
-  const [visible, setVisible] = useState(() => document.visibilityState === 'visible');
   useEffect(() => {
-    const on = () => setVisible(document.visibilityState === 'visible');
-    document.addEventListener('visibilitychange', on);
-    window.addEventListener('focus', on);
-    return () => {
-      document.removeEventListener('visibilitychange', on);
-      window.removeEventListener('focus', on);
-    };
-  }, []);
-  const top = messages.length ? messages[messages.length - 1]!.seq : 0;
-  const isMine = chat?.status === 'active' && chat.agent?.id === staff.id;
-  const marked = useRef({ delivered: 0, read: 0 });
-  useEffect(() => {
-    if (!client || !isMine || top === 0 || status !== 'open') return;
-    const marks: { delivered?: number; read?: number } = {};
-    if (top > marked.current.delivered) marks.delivered = top;
-    if (visible && top > marked.current.read) marks.read = top;
-    if (marks.delivered === undefined && marks.read === undefined) return;
-    client.seen(id, marks);
-    marked.current = { delivered: marks.delivered ?? marked.current.delivered, read: marks.read ?? marked.current.read };
-  }, [client, status, isMine, top, visible, id]);
-  useEffect(() => {
-    if (visible && top > 0) onRead(id, top);
-  }, [visible, top, id, onRead]);
+    if (read > 0) onRead(id, read);
+  }, [read, id, onRead]);
 
   // ---- scrolling: stay at the newest message unless the person scrolled up ----
   useLayoutEffect(() => {
@@ -308,7 +116,7 @@ export function Conversation({ id, onRead }: { id: string; onRead: (chatId: stri
     setActionError(null);
     try {
       const res = await staffApi<{ chat: Chat }>(`/chats/${encodeURIComponent(id)}/accept`, { method: 'POST' });
-      setChat((c) => mergeChat(c, res.chat));
+      apply(res.chat);
       setAnnouncement(`You accepted the chat with ${res.chat.contact.name}.`);
       reloadQueue();
       setTimeout(() => composer.current?.focus(), 0);
@@ -326,7 +134,7 @@ export function Conversation({ id, onRead }: { id: string; onRead: (chatId: stri
     setActionError(null);
     try {
       const res = await staffApi<{ chat: Chat }>(`/chats/${encodeURIComponent(id)}/close`, { method: 'POST' });
-      setChat((c) => mergeChat(c, res.chat));
+      apply(res.chat);
       setConfirming(false);
       setAnnouncement(res.chat.ticketNumber ? `Chat closed. The transcript is now ticket #${res.chat.ticketNumber}.` : 'Chat closed.');
       reloadQueue();
@@ -371,11 +179,14 @@ export function Conversation({ id, onRead }: { id: string; onRead: (chatId: stri
     );
   }
 
-  const contactReceipts = chat.receipts.contact;
+  const contactReceipts = thread.theirs;
+  // Stored messages, with mine in their place once acknowledged (until the stored copy comes).
+  const shown = thread.lines.flatMap((l) => (l.kind === 'stored' ? [l.message] : l.item.seq !== null ? [asStored(l.item, l.item.seq, staff)] : []));
+  const pending = outbox.filter((o) => o.state !== 'sent');
   const closed = chat.status === 'closed';
   const waiting = chat.status === 'waiting';
   const someoneElse = chat.status === 'active' && chat.agent?.id !== staff.id;
-  const lastOwn = [...messages].reverse().find((m) => m.author.type === 'staff');
+  const lastOwn = [...shown].reverse().find((m) => m.author.type === 'staff');
 
   return (
     <div className="chat-view">
@@ -457,8 +268,8 @@ export function Conversation({ id, onRead }: { id: string; onRead: (chatId: stri
           {chat.acceptedAt && chat.agent ? ` · accepted by ${chat.agent.id === staff.id ? 'you' : chat.agent.name} ${clock(chat.acceptedAt)}` : ''}
         </p>
         <ol className="chat-log" role="log" aria-live="polite" aria-relevant="additions" aria-label="Transcript">
-          {messages.map((m, i) => {
-            const prev = messages[i - 1];
+          {shown.map((m, i) => {
+            const prev = shown[i - 1];
             const grouped = !!prev && prev.author.type === m.author.type && prev.author.id === m.author.id;
             return (
               <MessageItem
@@ -471,9 +282,9 @@ export function Conversation({ id, onRead }: { id: string; onRead: (chatId: stri
             );
           })}
         </ol>
-        {outbox.length > 0 && (
+        {pending.length > 0 && (
           <ol className="chat-log chat-outbox" aria-label="Outgoing">
-            {outbox.map((o) => (
+            {pending.map((o) => (
               <li key={o.clientId} className={`chat-msg from-staff is-own is-${o.state}`}>
                 <div className="chat-bubble">
                   {o.body && <div className="chat-body">{o.body}</div>}
@@ -484,7 +295,7 @@ export function Conversation({ id, onRead }: { id: string; onRead: (chatId: stri
                     <span className="chat-pending">{status === 'open' ? 'Sending…' : 'Waiting for the connection…'}</span>
                   ) : (
                     <span className="chat-failed">
-                      <span aria-hidden="true">⚠ </span>Not sent{o.error ? `: ${o.error}` : ''}{' '}
+                      <span aria-hidden="true">⚠ </span>Not sent{o.error ? `: ${o.error.message}` : ''}{' '}
                       <button type="button" className="link-button" onClick={() => retry(o.clientId)}>
                         Retry
                       </button>{' '}
@@ -559,10 +370,22 @@ function BackLink() {
 
 type Mark = { text: string; icon: string; level: 'sent' | 'delivered' | 'read'; quiet: boolean };
 
-function receiptFor(seq: number, r: { delivered: number; read: number }, quiet = false): Mark {
-  if (r.read >= seq) return { text: 'Read', icon: '✓✓', level: 'read', quiet };
-  if (r.delivered >= seq) return { text: 'Delivered', icon: '✓✓', level: 'delivered', quiet };
-  return { text: 'Sent', icon: '✓', level: 'sent', quiet };
+function receiptFor(seq: number, theirs: Marks, quiet = false): Mark {
+  const text = receiptOf(seq, theirs);
+  return { text, icon: text === 'Sent' ? '✓' : '✓✓', level: text === 'Read' ? 'read' : text === 'Delivered' ? 'delivered' : 'sent', quiet };
+}
+
+/** My acknowledged message as the stored one will read. */
+function asStored(o: Outgoing, seq: number, me: { id: string; name: string }): ChatMessage {
+  return {
+    seq,
+    id: o.clientId,
+    clientId: o.clientId,
+    author: { type: 'staff', id: me.id, name: me.name },
+    body: o.body,
+    createdAt: o.createdAt,
+    attachments: o.attachments,
+  };
 }
 
 function endedText(chat: Chat, me: string): string {

@@ -1,5 +1,4 @@
 import { useEffect, useState } from 'react';
-import type { Chat, ChatMessage } from '../../../../contracts/chat.ts';
 
 /** Re-renders every `ms` so waiting times keep counting. */
 export function useTicker(ms: number): number {
@@ -28,36 +27,4 @@ const dayClockFmt = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 
 export function clock(iso: string, now = Date.now()): string {
   const d = new Date(iso);
   return d.toDateString() === new Date(now).toDateString() ? clockFmt.format(d) : dayClockFmt.format(d);
-}
-
-/** Messages by `seq`, each once; `incoming` wins over what is held unless `keep` (a local copy must not replace the server's). */
-export function mergeMessages(held: ChatMessage[], incoming: ChatMessage[], keep = false): ChatMessage[] {
-  if (incoming.length === 0) return held;
-  const bySeq = new Map(held.map((m) => [m.seq, m]));
-  let changed = false;
-  for (const m of incoming) {
-    if (keep && bySeq.has(m.seq)) continue;
-    bySeq.set(m.seq, m);
-    changed = true;
-  }
-  if (!changed) return held;
-  return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
-}
-
-const rank = { waiting: 0, active: 1, closed: 2 } as const;
-
-/** The newer of two copies of a chat: status only moves forward, receipts only grow. */
-export function mergeChat(prev: Chat | null, next: Chat): Chat {
-  if (!prev || prev.id !== next.id) return next;
-  const base = rank[next.status] >= rank[prev.status] ? next : prev;
-  const max = (a: { delivered: number; read: number }, b: { delivered: number; read: number }) => ({
-    delivered: Math.max(a.delivered, b.delivered),
-    read: Math.max(a.read, b.read),
-  });
-  return {
-    ...base,
-    ticketNumber: next.ticketNumber ?? prev.ticketNumber,
-    lastSeq: Math.max(prev.lastSeq, next.lastSeq),
-    receipts: { contact: max(prev.receipts.contact, next.receipts.contact), agent: max(prev.receipts.agent, next.receipts.agent) },
-  };
 }
