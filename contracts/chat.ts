@@ -31,7 +31,8 @@ export type Chat = {
   createdAt: string;
   acceptedAt: string | null;
   closedAt: string | null;
-  closedBy: 'contact' | 'staff' | null;
+  /** `system`: nobody wrote for an hour (an abandoned chat). */
+  closedBy: 'contact' | 'staff' | 'system' | null;
   /** Set once the closed chat has become a ticket. */
   ticketNumber: number | null;
   lastSeq: number;

@@ -1,8 +1,10 @@
 /** Which background jobs exist and what runs them. */
 import type { Deps } from './platform/context.ts';
+import type { JobName } from './platform/jobs.ts';
 import { deliverMail } from './platform/mail/outbox.ts';
 import type { Transport } from './platform/mail/transport.ts';
 import { cleanUpFiles } from './modules/attachments/clean-up.ts';
+import { closeIdleChats } from './modules/chat/close-chat.ts';
 import { handleMagicLinkRequest, handlePasswordResetRequest, handleRegistration } from './modules/portal-auth/link-requests.ts';
 
 export function registerJobs(deps: Deps, transport: Transport) {
@@ -14,25 +16,31 @@ export function registerJobs(deps: Deps, transport: Transport) {
   jobs.work('files.clean-up', async () => {
     await cleanUpFiles(deps);
   });
+  jobs.work('chat.close-idle', async () => {
+    await closeIdleChats(deps);
+  });
 }
 
-const CLEAN_UP_EVERY_SECONDS = 15 * 60;
+/** Periodic jobs and how often each runs. */
+const PERIODIC: { name: JobName; everySeconds: number }[] = [
+  { name: 'files.clean-up', everySeconds: 15 * 60 },
+  { name: 'chat.close-idle', everySeconds: 5 * 60 },
+];
 
 /**
  * Periodic jobs: each process asks every few minutes; the singleton key lets one job per
  * slot through, however many processes ask. Returns a stop function.
  */
 export function schedulePeriodicJobs(deps: Deps): () => void {
-  const ask = () =>
-    deps.jobs
-      .send(deps.db, 'files.clean-up', {}, { singletonKey: 'files.clean-up', singletonSeconds: CLEAN_UP_EVERY_SECONDS })
-      .catch((err: unknown) => deps.log.error({ err }, 'could not schedule the file clean-up'));
-  const first = setTimeout(ask, 60_000);
-  const timer = setInterval(ask, CLEAN_UP_EVERY_SECONDS * 1000);
-  first.unref();
-  timer.unref();
+  const timers = PERIODIC.flatMap(({ name, everySeconds }) => {
+    const ask = () =>
+      deps.jobs
+        .send(deps.db, name, {}, { singletonKey: name, singletonSeconds: everySeconds })
+        .catch((err: unknown) => deps.log.error({ err, job: name }, 'could not schedule a periodic job'));
+    return [setTimeout(ask, 60_000), setInterval(ask, everySeconds * 1000)];
+  });
+  for (const t of timers) t.unref();
   return () => {
-    clearTimeout(first);
-    clearInterval(timer);
+    for (const t of timers) clearTimeout(t);
   };
 }

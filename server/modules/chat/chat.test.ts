@@ -10,6 +10,7 @@ import { createWorkspace, signInPortal, signInStaff, startTestApp, type Session,
 import { LiveTestClient } from '../../test/live-client.ts';
 import { injectUpload, listen, PNG } from '../../test/multipart.ts';
 import { withinHours, describeHours } from './availability.ts';
+import { closeIdleChats } from './close-chat.ts';
 
 let env: TestEnv;
 let base: string;
@@ -320,5 +321,29 @@ describe('closing a chat', () => {
     expect((await agent.get(`/tickets/${number}`)).json()).toMatchObject({ status: 'new', assignee: null, source: 'chat' });
     expect((await contact.get('/chats/current')).json()).toEqual({ chat: null });
     live.close();
+  });
+
+  it('an abandoned chat (an hour without messages) is closed into a ticket; a lively one is not', async () => {
+    const quiet = await started(0, 'Then I left');
+    await agent.post(`/chats/${quiet.chat.id}/accept`);
+    await quiet.live.subscribe(`chat:${quiet.chat.id}`);
+    const lively = await started(1, 'Still here');
+    const old = `now() - interval '61 minutes'`;
+    await env.db.query(`update chats set created_at = ${old} where id = any($1::uuid[])`, [[quiet.chat.id, lively.chat.id]]);
+    await env.db.query(`update chat_messages set created_at = ${old} where chat_id = any($1::uuid[])`, [[quiet.chat.id, lively.chat.id]]);
+    // The lively one has just had a message.
+    await lively.contact.post(`/chats/${lively.chat.id}/messages`, { clientId: cid(), body: 'hello?' });
+
+    // (On a shared database other runs' abandoned chats may be closed too.)
+    expect(await closeIdleChats(env.app.deps, 60)).toBeGreaterThanOrEqual(1);
+    const closed = await quiet.live.next<Extract<ServerFrame, { type: 'chat.updated' }>>(updated(quiet.chat.id, 'closed'));
+    expect(closed.chat).toMatchObject({ closedBy: 'system', ticketNumber: expect.any(Number) });
+    expect((await agent.get(`/tickets/${closed.chat.ticketNumber}`)).json()).toMatchObject({ status: 'solved', source: 'chat', assignee: { id: a.agent.id } });
+    expect((await lively.contact.get('/chats/current')).json().chat).toMatchObject({ id: lively.chat.id, status: 'waiting' });
+    await closeIdleChats(env.app.deps, 60);
+    expect((await lively.contact.get('/chats/current')).json().chat).toMatchObject({ id: lively.chat.id });
+    quiet.live.close();
+    lively.live.close();
+    await lively.contact.post(`/chats/${lively.chat.id}/close`);
   });
 });

@@ -1,7 +1,7 @@
-import type { Ctx } from '../../platform/context.ts';
+import type { Ctx, Deps } from '../../platform/context.ts';
 import type { Sql } from '../../platform/db/db.ts';
 import { AppError } from '../../platform/errors.ts';
-import { mutate, type Record_ } from '../../platform/events.ts';
+import { insertEvent, mutate, type DomainEvent, type Record_ } from '../../platform/events.ts';
 import { nextTicketNumber } from '../tickets/create-ticket.ts';
 import { lockChat } from './queries.ts';
 
@@ -47,6 +47,16 @@ async function transcriptToTicket(tx: Sql, record: Record_, workspaceId: string,
   return { ticketId, number };
 }
 
+/** Closes a locked, open chat: the ticket, then the chat's own row and event. */
+async function closeLocked(tx: Sql, record: Record_, workspaceId: string, chat: LockedChat, by: 'contact' | 'staff' | 'system') {
+  const { ticketId, number } = await transcriptToTicket(tx, record, workspaceId, chat);
+  await tx.query(
+    `update chats set status = 'closed', closed_at = now(), closed_by = $3, ticket_id = $4 where workspace_id = $1 and id = $2`,
+    [workspaceId, chat.id, by, ticketId],
+  );
+  await record({ type: 'chat.closed', payload: { chatId: chat.id, ticketNumber: number, by } });
+}
+
 /**
  * Either side ends the chat; it becomes a ticket in the same transaction. Closing an
  * already closed chat returns it as it is (the same ticket), so a retried close is safe.
@@ -56,11 +66,45 @@ export async function closeChat(ctx: Ctx, chatId: string): Promise<void> {
     const chat = await lockChat(tx, ctx.workspaceId, chatId);
     if (!chat || (ctx.actor.type === 'contact' && chat.contact_id !== ctx.actor.id)) throw new AppError('not_found');
     if (chat.status === 'closed') return;
-    const { ticketId, number } = await transcriptToTicket(tx, record, ctx.workspaceId, chat);
-    await tx.query(
-      `update chats set status = 'closed', closed_at = now(), closed_by = $3, ticket_id = $4 where workspace_id = $1 and id = $2`,
-      [ctx.workspaceId, chatId, ctx.actor.type, ticketId],
-    );
-    await record({ type: 'chat.closed', payload: { chatId, ticketNumber: number, by: ctx.actor.type } });
+    await closeLocked(tx, record, ctx.workspaceId, chat, ctx.actor.type);
   });
+}
+
+/** An open chat with no message for this long is abandoned: it is closed into a ticket. */
+export const CHAT_IDLE_MINUTES = 60;
+
+const lastActivity = `coalesce((select m.created_at from chat_messages m where m.chat_id = c.id order by m.seq desc limit 1), c.created_at)`;
+
+/**
+ * The `chat.close-idle` job: chats (waiting or active) where nobody wrote for
+ * `idleMinutes` become tickets, like a chat someone ended — an unanswered one a `new`
+ * ticket for someone to follow up. Each is re-checked under its lock (a message may
+ * have just arrived); events are published after each commit.
+ */
+export async function closeIdleChats(deps: Deps, idleMinutes = CHAT_IDLE_MINUTES): Promise<number> {
+  const idle = await deps.db.query<{ workspace_id: string; id: string }>(
+    `select c.workspace_id, c.id from chats c
+      where c.status <> 'closed' and ${lastActivity} < now() - make_interval(mins => $1) limit 200`,
+    [idleMinutes],
+  );
+  let closed = 0;
+  for (const { workspace_id: workspaceId, id } of idle) {
+    const events: DomainEvent[] = [];
+    const done = await deps.db.tx(async (tx) => {
+      const chat = await lockChat(tx, workspaceId, id);
+      if (!chat || chat.status === 'closed') return false;
+      const [still] = await tx.query(`select 1 from chats c where c.id = $1 and ${lastActivity} < now() - make_interval(mins => $2)`, [id, idleMinutes]);
+      if (!still) return false;
+      const record: Record_ = async (e) => {
+        const event = await insertEvent(tx, { ...e, workspaceId, actorType: 'system', actorId: null });
+        events.push(event);
+        return event;
+      };
+      await closeLocked(tx, record, workspaceId, chat, 'system');
+      return true;
+    });
+    for (const e of events) deps.bus.publish(e);
+    if (done) closed++;
+  }
+  return closed;
 }

@@ -24,7 +24,7 @@ export type ChatRow = {
   created_at: Date;
   accepted_at: Date | null;
   closed_at: Date | null;
-  closed_by: 'contact' | 'staff' | null;
+  closed_by: 'contact' | 'staff' | 'system' | null;
   ticket_number: number | null;
 };
 

@@ -756,7 +756,12 @@ function Waiting({ chat }: { chat: Chat }) {
 }
 
 function Closed({ chat, onReset, onLeave }: { chat: Chat; onReset: () => void; onLeave: () => void }) {
-  const who = chat.closedBy === 'staff' ? `${chat.agent?.name ?? 'The technician'} ended the chat.` : 'You ended the chat.';
+  const who =
+    chat.closedBy === 'staff'
+      ? `${chat.agent?.name ?? 'The technician'} ended the chat.`
+      : chat.closedBy === 'system'
+        ? 'The chat ended after an hour without messages.'
+        : 'You ended the chat.';
   return (
     <div className="chat-closed">
       <p className="chat-closed-who">{who}</p>

@@ -29,7 +29,8 @@ create table chats (
   created_at timestamptz not null default now(),
   accepted_at timestamptz,
   closed_at timestamptz,
-  closed_by text check (closed_by in ('contact', 'staff')),
+  -- 'system': closed after a long silence (see modules/chat/close-chat.ts).
+  closed_by text check (closed_by in ('contact', 'staff', 'system')),
   ticket_id uuid,
   unique (workspace_id, id),
   check ((status = 'waiting') = (agent_id is null and closed_at is null) or status = 'closed'),

@@ -392,6 +392,7 @@ function endedText(chat: Chat, me: string): string {
   const when = chat.closedAt ? ` at ${clock(chat.closedAt)}` : '';
   if (chat.closedBy === 'contact') return `${chat.contact.name} ended the chat${when}.`;
   if (chat.closedBy === 'staff') return chat.agent?.id === me ? `You ended the chat${when}.` : `${chat.agent?.name ?? 'A technician'} ended the chat${when}.`;
+  if (chat.closedBy === 'system') return `The chat ended${when} after an hour without messages.`;
   return `The chat ended${when}.`;
 }
 
