@@ -33,8 +33,17 @@ try {
 
 const { applied } = await migrate(db);
 const demo = config.seedDemo ? await seedDemo(db) : undefined;
-const app = await buildApp({ config, db });
-await app.listen({ port: config.port, host: config.host });
+let app: Awaited<ReturnType<typeof buildApp>>;
+try {
+  app = await buildApp({ config, db });
+  await app.listen({ port: config.port, host: config.host });
+} catch (err) {
+  // E.g. REDIS_URL set but Redis unreachable, or the port taken.
+  console.error(`Portico cannot start: ${(err as Error).message}`);
+  await db.close().catch(() => undefined);
+  await unlock?.().catch(() => undefined);
+  process.exit(1);
+}
 
 const where = config.databaseUrl ? 'PostgreSQL' : `embedded database in ${config.dataDir}`;
 console.log(`\nPortico is running on ${where} (ready in ${Date.now() - started} ms).`);

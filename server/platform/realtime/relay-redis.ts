@@ -22,8 +22,16 @@ export class RedisRelay implements Relay {
     for (const r of [this.#pub, this.#sub]) r.on('error', (err) => this.log.warn({ err }, 'live relay (redis) error'));
   }
 
+  /** Connects at once; fails the boot, saying where, if Redis cannot be reached. */
   async start(deliver: (m: BusMessage) => void): Promise<void> {
-    await Promise.all([this.#pub.connect(), this.#sub.connect()]);
+    try {
+      await Promise.all([this.#pub.connect(), this.#sub.connect()]);
+    } catch (err) {
+      this.#pub.disconnect();
+      this.#sub.disconnect();
+      const { host, port } = this.#pub.options;
+      throw new Error(`cannot reach Redis at ${host}:${port} (REDIS_URL): ${(err as Error).message}`);
+    }
     this.#sub.on('message', (channel: string, text: string) => {
       if (channel !== CHANNEL) return;
       const message = decode(this.#origin, text);
