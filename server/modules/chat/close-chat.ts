@@ -35,7 +35,7 @@ async function transcriptToTicket(tx: Sql, record: Record_, workspaceId: string,
          from chat_messages where workspace_id = $1 and chat_id = $2 and seq > 1 and author_type <> 'system'),
      ins as (
        insert into ticket_messages (workspace_id, id, ticket_id, kind, public, author_contact_id, author_staff_id, body, created_at)
-       select $1, message_id, $3, 'reply', true, author_contact_id, author_staff_id, body, created_at from src returning id),
+       select $1, message_id, $3, 'reply', true, author_contact_id, author_staff_id, body, created_at from src order by seq returning id),
      files as (
        update attachments a set ticket_id = $3, message_id = m.message_id
          from (select seq, message_id from src union all select 1, null::uuid) m

@@ -167,7 +167,7 @@ export function listMessages(db: Sql, workspaceId: string, ticketId: string, pub
        left join contacts c on c.workspace_id = m.workspace_id and c.id = m.author_contact_id
        left join staff s on s.workspace_id = m.workspace_id and s.id = m.author_staff_id
       where m.workspace_id = $1 and m.ticket_id = $2 ${publicOnly ? 'and m.public' : ''}
-      order by m.created_at, m.id`,
+      order by m.created_at, m.position`,
     [workspaceId, ticketId],
   );
 }
