@@ -3,6 +3,7 @@ import { MIN_PASSWORD_LENGTH } from './constants.ts';
 import { signInSettingsBody, type SignInSettings } from './auth.ts';
 import { MAX_FILES_LIMIT, MAX_FILE_MB_LIMIT } from './attachments.ts';
 import { chatSettingsBody, type ChatSettings } from './chat.ts';
+import { KB_LANGUAGES, type KbLanguage } from './kb.ts';
 
 export const createClientBody = z.object({ name: z.string().trim().min(1, 'Required').max(120) });
 
@@ -29,6 +30,7 @@ export const updateSettingsBody = z
       })
       .optional(),
     chat: chatSettingsBody.optional(),
+    kb: z.object({ language: z.enum(KB_LANGUAGES) }).optional(),
   });
 
 export type StaffMember = { id: string; name: string; email: string; role: 'agent' | 'admin' };
@@ -51,4 +53,6 @@ export type WorkspaceSettings = {
   attachments: { maxFiles: number; maxFileMb: number };
   /** Live chat: on/off and opening hours (null: whenever a technician is online). */
   chat: ChatSettings;
+  /** Knowledge base: the language its search understands (stemming). */
+  kb: { language: KbLanguage };
 };

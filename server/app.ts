@@ -33,6 +33,7 @@ import websocket from '@fastify/websocket';
 import { LIVE_LIMITS } from '../contracts/live.ts';
 import { portalChatRoutes, staffChatRoutes } from './modules/chat/routes.ts';
 import { liveRoutes } from './modules/live/routes.ts';
+import { portalKbRoutes, staffKbRoutes } from './modules/kb/routes.ts';
 import { startLive, type Live } from './modules/live/service.ts';
 import { PostgresRelay } from './platform/realtime/relay-postgres.ts';
 import { RedisRelay } from './platform/realtime/relay-redis.ts';
@@ -168,6 +169,7 @@ export async function buildApp({ config, db, bus = new EventBus(), workers = tru
       await portal.register(portalTicketRoutes, { prefix: '/api', deps });
       await portal.register(portalAttachmentRoutes, { prefix: '/api', deps });
       await portal.register(portalChatRoutes, { prefix: '/api', deps });
+      await portal.register(portalKbRoutes, { prefix: '/api', deps });
       await portal.register(liveRoutes, { prefix: '/api', deps, hub: app.live.hub, surface: 'portal' });
       portal.get('/api/*', declare('portal', 'anyone'), async () => {
         throw new AppError('not_found');
@@ -188,6 +190,7 @@ export async function buildApp({ config, db, bus = new EventBus(), workers = tru
       await staff.register(staffTicketRoutes, { prefix: '/api', deps });
       await staff.register(staffAttachmentRoutes, { prefix: '/api', deps });
       await staff.register(staffChatRoutes, { prefix: '/api', deps });
+      await staff.register(staffKbRoutes, { prefix: '/api', deps });
       await staff.register(liveRoutes, { prefix: '/api', deps, hub: app.live.hub, surface: 'staff' });
       await staff.register(portalLinkRoutes, { prefix: '/api', deps });
       await staff.register(mailboxRoutes, { prefix: '/api', deps });

@@ -23,11 +23,13 @@ export type WorkspaceRow = {
   upload_max_file_bytes: number | string;
   chat_enabled: boolean;
   chat_hours: ChatHours | null;
+  /** Text search configuration of the knowledge base. */
+  kb_language: string;
 };
 
 const columns = `id, slug, name, portal_ticket_creation, portal_ticket_closing, signin_password, signin_magic_link,
   signin_access_link, registration, registration_client_id, mfa_required_contacts, mfa_required_staff,
-  magic_link_ttl_hours, access_link_ttl_days, upload_max_files, upload_max_file_bytes, chat_enabled, chat_hours`;
+  magic_link_ttl_hours, access_link_ttl_days, upload_max_files, upload_max_file_bytes, chat_enabled, chat_hours, kb_language`;
 
 /**
  * The workspace whose portal this request is on. Today the portal is addressed by path

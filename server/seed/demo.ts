@@ -3,6 +3,7 @@
  * with a manager and two members, an agent and an admin, and 30 tickets across every
  * status with public replies, internal notes and change events.
  */
+import { seedKb } from './kb.ts';
 import type { Db, Sql } from '../platform/db/db.ts';
 import { hashPassword } from '../platform/auth/passwords.ts';
 import type { TicketPriority, TicketStatus } from '../../contracts/tickets.ts';
@@ -86,6 +87,7 @@ async function seed(tx: Sql, passwordHash: string): Promise<DemoSignIns> {
   }
 
   const people: { clientId: string; contactIds: string[] }[] = [];
+  const clientIds = new Map<string, string>();
   for (const c of clients) {
     // The client's email domain lets its people register themselves (registration: known).
     const [client] = await tx.query<{ id: string }>(
@@ -104,7 +106,9 @@ async function seed(tx: Sql, passwordHash: string): Promise<DemoSignIns> {
       signIns.portal.push({ email, role, client: c.name });
     }
     people.push({ clientId: client!.id, contactIds });
+    clientIds.set(c.name, client!.id);
   }
+  await seedKb(tx, workspaceId, staffIds[0]!, clientIds);
 
   const day = 24 * 3600 * 1000;
   const now = Date.now();

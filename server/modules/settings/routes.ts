@@ -6,6 +6,8 @@ import { AppError } from '../../platform/errors.ts';
 import { declare, parse } from '../../platform/http/route-config.ts';
 import { noStore, staffCtx } from '../../platform/http/surfaces.ts';
 import { workspaceById, type WorkspaceRow } from '../../platform/tenancy.ts';
+import type { KbLanguage } from '../../../contracts/kb.ts';
+import { reindexWorkspace } from '../kb/articles.ts';
 
 const present = (ws: WorkspaceRow): WorkspaceSettings => ({
   name: ws.name,
@@ -24,6 +26,7 @@ const present = (ws: WorkspaceRow): WorkspaceSettings => ({
   },
   attachments: { maxFiles: ws.upload_max_files, maxFileMb: Math.round(Number(ws.upload_max_file_bytes) / (1024 * 1024)) },
   chat: { enabled: ws.chat_enabled, hours: ws.chat_hours },
+  kb: { language: ws.kb_language as KbLanguage },
 });
 
 // Setting name → column; values are bound as parameters, only these names reach the SQL.
@@ -76,6 +79,11 @@ export async function settingsRoutes(app: FastifyInstance, { deps }: { deps: Dep
              chat_hours = case when $3 then $4::jsonb else chat_hours end where id = $1`,
           [ctx.workspaceId, input.chat.enabled ?? null, input.chat.hours !== undefined, input.chat.hours ? JSON.stringify(input.chat.hours) : null],
         );
+      }
+      if (input.kb?.language) {
+        // The search vectors follow the language: recomputed in the same transaction.
+        await tx.query('update workspaces set kb_language = $2 where id = $1', [ctx.workspaceId, input.kb.language]);
+        await reindexWorkspace(tx, ctx.workspaceId);
       }
       const signIn = Object.entries(input.signIn ?? {}) as [keyof typeof signInColumns, unknown][];
       if (input.signIn?.registrationClientId) {

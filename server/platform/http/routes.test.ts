@@ -31,6 +31,9 @@ let owner: Session;
 let linkId: string;
 let mailId: string;
 let chatId: string;
+const kb = { category: '', article: '', slug: '' };
+/** Contacts who must not see the client-restricted KB article. */
+const kbOutsiders = () => [foreignContact, otherClientContact];
 /** On another ticket of A's owner: a public file of the owner, a file on an internal note; and the owner's and the agent's pending uploads. */
 const files = { ticket: '', note: '', pending: '', staffPending: '' };
 
@@ -63,6 +66,12 @@ beforeAll(async () => {
   // A chat of A's owner, waiting, with the secret in it (someone must be online to start one).
   await env.db.query(`update staff set chat_presence = 'online', live_seen_at = now() where id = $1`, [a.agent.id]);
   chatId = (await owner.post('/chats', { message: `Chat about ${secret}` })).json().chat.id;
+  // A KB article for client 0 of A only, with the secret in it.
+  kb.category = (await agentA.post('/kb/categories', { name: 'Restricted' })).json().id;
+  const art = (await agentA.post('/kb/articles', { title: 'Restricted article', categoryId: kb.category, markdown: `About ${secret}`, visibility: 'clients', clientIds: [a.clients[0].id] })).json();
+  await agentA.post(`/kb/articles/${art.id}/publish`);
+  kb.article = art.id;
+  kb.slug = art.slug;
   [{ id: mailId }] = (await env.db.query<{ id: string }>('select id from outbox_mail where workspace_id = $1 limit 1', [a.id])) as [{ id: string }];
 });
 afterAll(() => env.close());
@@ -287,6 +296,58 @@ const routes: Record<string, { access: string; check: Check }> = {
     },
   },
   'GET /staff/api/live': { access: 'staff', check: { none: 'live.test.ts: foreign sessions refused at the handshake, foreign topics not_found' } },
+
+  'GET /portal/:slug/api/kb': { access: 'anyone', check: async () => { for (const s of kbOutsiders()) await expectAbsent(s.get('/kb')); } },
+  'GET /portal/:slug/api/kb/categories/:item': { access: 'anyone', check: async () => { for (const s of kbOutsiders()) await expect404(s.get('/kb/categories/restricted')); } },
+  'GET /portal/:slug/api/kb/articles/:item': { access: 'anyone', check: async () => { for (const s of kbOutsiders()) await expect404(s.get(`/kb/articles/${kb.slug}`)); } },
+  'GET /portal/:slug/api/kb/search': { access: 'anyone', check: async () => { for (const s of kbOutsiders()) await expectAbsent(s.get(`/kb/search?q=${secret}`)); } },
+  'GET /portal/:slug/api/kb/suggest': { access: 'anyone', check: async () => { for (const s of kbOutsiders()) await expectAbsent(s.get(`/kb/suggest?q=${secret}`)); } },
+  'POST /portal/:slug/api/kb/articles/:item/vote': {
+    access: 'anyone',
+    check: async () => {
+      for (const s of kbOutsiders()) await expect404(s.post(`/kb/articles/${kb.slug}/vote`, { helpful: false }));
+      expect(await env.db.query('select 1 from kb_votes where article_id = $1', [kb.article])).toEqual([]);
+    },
+  },
+  'POST /portal/:slug/api/kb/deflections': {
+    access: 'contact',
+    check: async () => {
+      for (const s of kbOutsiders()) await expect404(s.post('/kb/deflections', { articleId: kb.article }));
+      expect(await env.db.query('select 1 from kb_deflections where article_id = $1', [kb.article])).toEqual([]);
+    },
+  },
+  'GET /staff/api/kb/categories': { access: 'staff', check: async () => expectAbsent(foreignStaff.get('/kb/categories')) },
+  'POST /staff/api/kb/categories': { access: 'staff', check: { none: 'creates in the caller workspace only (no ids in input)' } },
+  'PATCH /staff/api/kb/categories/:id': { access: 'staff', check: async () => expect404(foreignStaff.patch(`/kb/categories/${kb.category}`, { name: 'Hijacked' })) },
+  'DELETE /staff/api/kb/categories/:id': { access: 'staff', check: async () => expect404(foreignStaff.request('DELETE', `/kb/categories/${kb.category}`)) },
+  'GET /staff/api/kb/articles': { access: 'staff', check: async () => expectAbsent(foreignStaff.get('/kb/articles')) },
+  'POST /staff/api/kb/articles': {
+    access: 'staff',
+    check: async () => {
+      const res = await foreignStaff.post('/kb/articles', { title: 'x', categoryId: kb.category, visibility: 'public' });
+      expect(res.statusCode).toBe(400); // A's category is no category of B's
+    },
+  },
+  'GET /staff/api/kb/articles/:id': { access: 'staff', check: async () => expect404(foreignStaff.get(`/kb/articles/${kb.article}`)) },
+  'PATCH /staff/api/kb/articles/:id': {
+    access: 'staff',
+    check: async () => {
+      const cat = (await foreignStaff.post('/kb/categories', { name: 'B category' })).json().id;
+      await expect404(foreignStaff.patch(`/kb/articles/${kb.article}`, { title: 'Hijacked', categoryId: cat, visibility: 'public' }));
+      expect(await env.db.query('select title from kb_articles where id = $1', [kb.article])).toEqual([{ title: 'Restricted article' }]);
+    },
+  },
+  'POST /staff/api/kb/articles/:id/publish': { access: 'staff', check: async () => expect404(foreignStaff.post(`/kb/articles/${kb.article}/publish`)) },
+  'POST /staff/api/kb/articles/:id/unpublish': {
+    access: 'staff',
+    check: async () => {
+      await expect404(foreignStaff.post(`/kb/articles/${kb.article}/unpublish`));
+      expect(await env.db.query('select status from kb_articles where id = $1', [kb.article])).toEqual([{ status: 'published' }]);
+    },
+  },
+  'POST /staff/api/kb/preview': { access: 'staff', check: { none: 'renders the given text; reads nothing' } },
+  'GET /staff/api/kb/search': { access: 'staff', check: async () => expectAbsent(foreignStaff.get(`/kb/search?q=${secret}`)) },
+  'GET /staff/api/kb/stats': { access: 'staff', check: async () => expectAbsent(foreignStaff.get('/kb/stats')) },
 
   'GET /portal/access/:token': { access: 'anyone', check: { none: 'workspace comes from the token: portal-links.test.ts' } },
   'POST /portal/:slug/api/auth/mfa': { access: 'contact-mfa', check: { none: "acts on the caller's own session" } },

@@ -1,0 +1,134 @@
+/**
+ * Knowledge base search in PostgreSQL itself (the same on PGlite): a weighted tsvector
+ * (title A, body B) with a GIN index, `ts_rank` (a title hit outranks a body hit), stemming
+ * by the workspace's text search configuration, the last word as a prefix (search as you
+ * type), and `ts_headline` snippets. Who may see an article is part of the WHERE clause, so
+ * an article one may not see never counts, ranks or shows a snippet.
+ */
+import type { KbSearchHit, SnippetPart } from '../../../contracts/kb.ts';
+import type { Sql } from '../../platform/db/db.ts';
+
+export type KbViewer = { type: 'anonymous' } | { type: 'contact'; clientId: string } | { type: 'staff' };
+
+/** Builds a parameter list as conditions are added. */
+export class Params {
+  readonly values: unknown[] = [];
+  add(v: unknown): string {
+    this.values.push(v);
+    return `$${this.values.length}`;
+  }
+}
+
+/** SQL condition on `a` (kb_articles): published, and visible to this viewer. */
+export function visibleTo(p: Params, workspaceId: string, viewer: KbViewer): string {
+  const base = `a.workspace_id = ${p.add(workspaceId)} and a.status = 'published'`;
+  switch (viewer.type) {
+    case 'anonymous':
+      return `${base} and a.visibility = 'public'`;
+    case 'contact':
+      return `${base} and (a.visibility in ('public', 'contacts') or (a.visibility = 'clients' and exists (
+        select 1 from kb_article_clients ac where ac.article_id = a.id and ac.client_id = ${p.add(viewer.clientId)})))`;
+    case 'staff':
+      return base;
+  }
+}
+
+/**
+ * The words of a query as a tsquery text: letters and digits only (nothing of tsquery's
+ * own syntax gets through), every word required, the last one as a prefix.
+ */
+export function tsqueryText(q: string): string | null {
+  const words = (q.normalize('NFKC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 12);
+  if (!words.length) return null;
+  return words.map((w, i) => (i === words.length - 1 ? `${w}:*` : w)).join(' & ');
+}
+
+const START = '\u0001';
+const STOP = '\u0002';
+const HEADLINE = `StartSel=${START}, StopSel=${STOP}, MaxWords=35, MinWords=15, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "`;
+
+/** `ts_headline` output as text pieces, the matching words marked: rendered as text, never HTML. */
+export function snippetParts(headline: string): SnippetPart[] {
+  const parts: SnippetPart[] = [];
+  for (const [i, chunk] of headline.split(START).entries()) {
+    if (i === 0) {
+      if (chunk) parts.push({ text: chunk.replaceAll(STOP, ''), hit: false });
+      continue;
+    }
+    const [hit, rest = ''] = chunk.split(STOP);
+    if (hit) parts.push({ text: hit, hit: true });
+    if (rest) parts.push({ text: rest, hit: false });
+  }
+  return parts;
+}
+
+export type SearchRow = {
+  id: string;
+  slug: string;
+  title: string;
+  visibility: string;
+  category_name: string;
+  updated_at: Date;
+  headline: string;
+  total: number;
+};
+
+/**
+ * One page of ranked results and the total, in two steps: rank and count every match
+ * (index scan), then headline only the page's rows.
+ */
+export async function searchArticles(
+  db: Sql,
+  workspaceId: string,
+  language: string,
+  viewer: KbViewer,
+  q: string,
+  limit: number,
+  offset = 0,
+): Promise<{ rows: SearchRow[]; total: number }> {
+  const text = tsqueryText(q);
+  if (!text) return { rows: [], total: 0 };
+  const p = new Params();
+  const cfg = p.add(language);
+  const tsq = p.add(text);
+  const where = visibleTo(p, workspaceId, viewer);
+  const rows = await db.query<SearchRow>(
+    `with q as (select to_tsquery(${cfg}::regconfig, ${tsq}) as q),
+     hits as (
+       select a.id, ts_rank(a.search, q.q) as rank, a.updated_at, count(*) over () as total
+         from kb_articles a, q
+        where ${where} and a.search @@ q.q
+        order by rank desc, a.updated_at desc, a.id
+        limit ${p.add(limit)} offset ${p.add(offset)})
+     select a.id, a.slug, a.title, a.visibility, c.name as category_name, a.updated_at, h.total::int as total,
+            ts_headline(${cfg}::regconfig, a.body_text, q.q, ${p.add(HEADLINE)}) as headline
+       from hits h join kb_articles a on a.id = h.id
+       join kb_categories c on c.workspace_id = a.workspace_id and c.id = a.category_id, q
+      order by h.rank desc, h.updated_at desc, h.id`,
+    p.values,
+  );
+  return { rows, total: rows[0]?.total ?? (offset > 0 ? await countMatches(db, workspaceId, language, viewer, text) : 0) };
+}
+
+/** Only when a page past the end is asked for: how many there are in all. */
+async function countMatches(db: Sql, workspaceId: string, language: string, viewer: KbViewer, text: string) {
+  const p = new Params();
+  const cfg = p.add(language);
+  const tsq = p.add(text);
+  const [row] = await db.query<{ n: number }>(
+    `select count(*)::int as n from kb_articles a where ${visibleTo(p, workspaceId, viewer)} and a.search @@ to_tsquery(${cfg}::regconfig, ${tsq})`,
+    p.values,
+  );
+  return row?.n ?? 0;
+}
+
+export function presentHit(row: SearchRow): KbSearchHit {
+  return {
+    id: row.id,
+    slug: row.slug,
+    title: row.title,
+    snippet: snippetParts(row.headline),
+    categoryName: row.category_name,
+    updatedAt: new Date(row.updated_at).toISOString(),
+  };
+}
