@@ -15,6 +15,7 @@
  *   GET  /kb/suggest?q=              → { items: KbSearchHit[] } (≤ 5; while writing a ticket)
  *   POST /kb/articles/:slug/vote     { helpful } → { myVote, helpful, notHelpful }
  *   POST /kb/deflections             { articleId, query } → 204 (opened a suggestion, then left without submitting)
+ *   GET  /kb/files/:id               an article's image (for readers of that article)
  * Staff API (under `/staff/api`):
  *   GET/POST /kb/categories, PATCH/DELETE /kb/categories/:id (delete: only when empty)
  *   GET  /kb/articles?q=&status=     → { items: StaffKbArticleSummary[] }
@@ -22,6 +23,8 @@
  *   GET/PATCH /kb/articles/:id       → StaffKbArticle
  *   POST /kb/articles/:id/publish | /unpublish → StaffKbArticle
  *   POST /kb/preview                 { markdown } → { html }
+ * Images: upload with `POST /staff/api/uploads`, then write `![alt](kb-file:{id})` in the
+ * Markdown; saving attaches them to the article (PNG, JPEG, GIF, WebP only).
  *   GET  /kb/search?q=               → { items: StaffKbHit[] } (published, internal included; for linking from a ticket)
  *   GET  /kb/stats                   → KbStats
  */

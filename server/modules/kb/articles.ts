@@ -11,7 +11,8 @@ import type { Sql } from '../../platform/db/db.ts';
 import { AppError } from '../../platform/errors.ts';
 import { mutate } from '../../platform/events.ts';
 import { portalUrl, workspaceById } from '../../platform/tenancy.ts';
-import { renderMarkdown } from './render.ts';
+import { kbFileIds, renderMarkdown } from './render.ts';
+import { INLINE_IMAGE_TYPES } from '../attachments/detect-type.ts';
 import { presentHit, searchArticles } from './search.ts';
 import { slugify } from './slug.ts';
 
@@ -99,9 +100,33 @@ async function checkReferences(tx: Sql, workspaceId: string, input: Input) {
   }
 }
 
+/** Where readers get an article's uploaded image (inline; see the portal's `/kb/files/:id`). */
+export const kbFileUrl = (workspaceSlug: string, fileId: string) => `/portal/${workspaceSlug}/api/kb/files/${fileId}?inline=1`;
+
+/**
+ * The images the Markdown shows become the article's: the writer's own pending uploads, or
+ * images already on this article. Only safe raster images; anything else fails the save.
+ */
+async function claimImages(tx: Sql, ctx: StaffCtx, articleId: string, ids: string[]) {
+  if (!ids.length) return;
+  const claimed = await tx.query<{ id: string }>(
+    `update attachments set kb_article_id = $3, attached_at = coalesce(attached_at, now())
+      where workspace_id = $1 and id = any($2::text[]) and content_type = any($5::text[])
+        and (kb_article_id = $3 or (attached_at is null and uploader_staff_id = $4))
+      returning id`,
+    [ctx.workspaceId, ids, articleId, ctx.actor.id, [...INLINE_IMAGE_TYPES]],
+  );
+  if (claimed.length !== ids.length) {
+    throw new AppError('validation_failed', {
+      fields: [{ field: 'markdown', message: 'An image in the article is no longer available or is not a PNG, JPEG, GIF or WebP image. Upload it again.' }],
+    });
+  }
+}
+
 /** Creates (no id) or updates an article; returns its id. Status is left as it is (new ones are drafts). */
 export async function saveArticle(ctx: StaffCtx, id: string | null, input: Input): Promise<string> {
-  const { html, text } = renderMarkdown(input.markdown, new URL(ctx.config.publicUrl).origin);
+  const ws = await workspaceById(ctx.db, ctx.workspaceId);
+  const { html, text } = renderMarkdown(input.markdown, new URL(ctx.config.publicUrl).origin, (file) => kbFileUrl(ws.slug, file));
   return mutate(ctx, async (tx, record) => {
     await checkReferences(tx, ctx.workspaceId, input);
     let articleId = id;
@@ -124,6 +149,7 @@ export async function saveArticle(ctx: StaffCtx, id: string | null, input: Input
          from workspaces w where w.id = a.workspace_id and a.workspace_id = $1 and a.id = $2`,
       [ctx.workspaceId, articleId, input.categoryId, slug, input.title, input.markdown, html, text, input.visibility],
     );
+    await claimImages(tx, ctx, articleId!, kbFileIds(input.markdown));
     await tx.query('delete from kb_article_clients where article_id = $1', [articleId]);
     if (input.visibility === 'clients') {
       await tx.query(

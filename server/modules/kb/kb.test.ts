@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KbSearchHit } from '../../../contracts/kb.ts';
+import { injectUpload, PNG } from '../../test/multipart.ts';
 import { createWorkspace, signInPortal, signInStaff, startTestApp, type Session, type TestEnv, type TestWorkspace } from '../../test/harness.ts';
 
 let env: TestEnv;
@@ -216,5 +217,34 @@ describe('articles', () => {
     const foreignClient = await staff.post('/kb/articles', { title: 'x', categoryId: category, visibility: 'clients', clientIds: [b.clients[0].id] });
     expect(foreignClient.json().error.fields).toEqual([{ field: 'clientIds', message: 'No such client' }]);
     expect((await staff.request('DELETE', `/kb/categories/${category}`)).json().error.code).toBe('kb_category_not_empty');
+  });
+
+  it('show uploaded images to those who may read them, and only images', async () => {
+    const up = async (s: Session, name: string, data: Buffer, type?: string) =>
+      (await injectUpload(s, [{ name, data, ...(type ? { type } : {}) }])).json().items[0].id as string;
+    const img = await up(staff, 'screen.png', PNG, 'image/png');
+    const id = await article('With a picture', `Look:\n\n![The screen](kb-file:${img})`, 'public');
+    const page = (await anon(a, `/kb/articles/${slugs['With a picture']}`)).json();
+    expect(page.article.html).toContain(`<img src="/portal/${a.slug}/api/kb/files/${img}?inline=1" alt="The screen" />`);
+    const file = await anon(a, `/kb/files/${img}?inline=1`);
+    expect(file.statusCode).toBe(200);
+    expect(file.headers['content-type']).toBe('image/png');
+    expect(file.headers['content-disposition']).toMatch(/^inline/);
+    // Staff preview shows it from the staff app's own address.
+    expect((await staff.post('/kb/preview', { markdown: `![x](kb-file:${img})` })).json().html).toContain(`/staff/api/attachments/${img}?inline=1`);
+    // Saving again keeps it; other workspaces and hidden articles do not serve it.
+    expect((await staff.patch(`/kb/articles/${id}`, { title: 'With a picture', categoryId: category, markdown: `![x](kb-file:${img})`, visibility: 'internal' })).statusCode).toBe(200);
+    expect((await anon(a, `/kb/files/${img}?inline=1`)).statusCode).toBe(404);
+    expect((await member0.get(`/kb/files/${img}?inline=1`)).statusCode).toBe(404);
+    expect((await anon(b, `/kb/files/${img}?inline=1`)).statusCode).toBe(404);
+    // Not an image, or someone else's upload: the save fails and changes nothing.
+    const pdf = await up(staff, 'doc.pdf', Buffer.from('%PDF-1.4 x'));
+    const admin = await signInStaff(env.app, a.admin.email);
+    const theirs = await up(admin, 'theirs.png', PNG, 'image/png');
+    for (const bad of [pdf, theirs]) {
+      const res = await staff.patch(`/kb/articles/${id}`, { title: 'Changed', categoryId: category, markdown: `![x](kb-file:${bad})`, visibility: 'public' });
+      expect(res.json().error.fields[0].field).toBe('markdown');
+    }
+    expect((await staff.get(`/kb/articles/${id}`)).json()).toMatchObject({ title: 'With a picture', visibility: 'internal' });
   });
 });

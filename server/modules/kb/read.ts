@@ -6,6 +6,7 @@
 import type { KbArticlePage, KbArticleSummary, KbCategory, KbCategoryPage, KbHome } from '../../../contracts/kb.ts';
 import type { Sql } from '../../platform/db/db.ts';
 import { AppError } from '../../platform/errors.ts';
+import type { AttachmentRow } from '../attachments/queries.ts';
 import { excerptOf } from './render.ts';
 import { Params, visibleTo, type KbViewer } from './search.ts';
 
@@ -126,5 +127,18 @@ export async function findVisibleArticle(db: Sql, workspaceId: string, viewer: K
     p.values,
   );
   if (!row) throw new AppError('not_found');
+  return row;
+}
+
+/** An image of an article the visitor may read. */
+export async function findArticleImage(db: Sql, workspaceId: string, viewer: KbViewer, id: string): Promise<AttachmentRow | undefined> {
+  const p = new Params();
+  const where = visibleTo(p, workspaceId, viewer);
+  const [row] = await db.query<AttachmentRow>(
+    `select f.id, f.storage_key, f.name, f.size::float8 as size, f.content_type, f.type_mismatch, f.sha256, f.message_id, f.created_at
+       from attachments f join kb_articles a on a.workspace_id = f.workspace_id and a.id = f.kb_article_id
+      where ${where} and f.id = ${p.add(id)}`,
+    p.values,
+  );
   return row;
 }

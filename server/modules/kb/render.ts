@@ -16,8 +16,19 @@ const ALLOWED_TAGS = [
 
 export type Rendered = { html: string; text: string };
 
-/** `ownOrigin`: links elsewhere get `rel="noopener noreferrer" target="_blank"`. */
-export function renderMarkdown(markdown: string, ownOrigin: string): Rendered {
+/** An image uploaded for an article, written `![alt](kb-file:{id})`. */
+const KB_FILE = /^kb-file:([A-Za-z0-9_-]{22,64})$/;
+
+/** The uploaded images an article's Markdown shows. */
+export function kbFileIds(markdown: string): string[] {
+  return [...new Set([...markdown.matchAll(/kb-file:([A-Za-z0-9_-]{22,64})/g)].map((m) => m[1]!))];
+}
+
+/**
+ * `ownOrigin`: links elsewhere get `rel="noopener noreferrer" target="_blank"`. `fileUrl`:
+ * where an uploaded image (`kb-file:{id}`) is served to the reader (portal or staff app).
+ */
+export function renderMarkdown(markdown: string, ownOrigin: string, fileUrl?: (id: string) => string): Rendered {
   const raw = marked.parse(markdown) as string;
   const html = sanitizeHtml(raw, {
     allowedTags: ALLOWED_TAGS,
@@ -34,6 +45,11 @@ export function renderMarkdown(markdown: string, ownOrigin: string): Rendered {
     allowedSchemesByTag: { img: ['http', 'https'] },
     allowProtocolRelative: false,
     transformTags: {
+      img: (tagName, attribs) => {
+        const file = KB_FILE.exec(attribs.src ?? '');
+        if (!file) return { tagName, attribs };
+        return { tagName, attribs: { ...attribs, src: fileUrl ? fileUrl(file[1]!) : '' } };
+      },
       a: (tagName, attribs) => {
         const href = attribs.href ?? '';
         let external = false;

@@ -12,11 +12,20 @@ import { createCategory, deleteCategory, listCategories, updateCategory } from '
 import { recordDeflection, recordFailedSearch, vote } from './feedback.ts';
 import { kbArticle, kbCategory, kbHome } from './read.ts';
 import { renderMarkdown } from './render.ts';
+import { AppError } from '../../platform/errors.ts';
+import { STAFF_FILES_BASE } from '../attachments/present.ts';
+import { sendAttachment } from '../attachments/serve.ts';
+import { findArticleImage } from './read.ts';
 import { presentHit, searchArticles, type KbViewer } from './search.ts';
 
 // Not `:slug`: the portal's own prefix is `/portal/:slug`.
 const slugParam = z.object({ item: z.string().regex(/^[a-z0-9-]{1,100}$/) });
 const VISITOR_COOKIE = 'kbv';
+const attachmentId = (params: unknown) => {
+  const id = (params as { id?: unknown }).id;
+  if (typeof id !== 'string' || !/^[A-Za-z0-9_-]{22,64}$/.test(id)) throw new AppError('not_found');
+  return id;
+};
 
 /** Who is reading: a signed-in contact (fully signed in), or anyone. */
 function viewerOf(request: FastifyRequest): KbViewer {
@@ -73,6 +82,12 @@ export async function portalKbRoutes(app: FastifyInstance, { deps }: { deps: Dep
     const voter = voterOf(request, reply, deps)!;
     await enforce(deps.db, [{ key: `kb.vote:${voter}`, max: 60, windowSeconds: 3600 }]);
     return vote(deps.db, ws(request).id, viewerOf(request), slug, voter, helpful);
+  });
+
+  app.get('/kb/files/:id', declare('portal', 'anyone'), async (request, reply) => {
+    const file = await findArticleImage(deps.db, ws(request).id, viewerOf(request), attachmentId(request.params));
+    if (!file) throw new AppError('not_found');
+    return sendAttachment(deps.files, request, reply, file);
   });
 
   app.post('/kb/deflections', declare('portal', 'contact'), async (request, reply) => {
@@ -141,7 +156,7 @@ export async function staffKbRoutes(app: FastifyInstance, { deps }: { deps: Deps
   }
 
   app.post('/kb/preview', declare('staff', 'staff'), async (request) => ({
-    html: renderMarkdown(parse(previewBody, request.body).markdown, new URL(deps.config.publicUrl).origin).html,
+    html: renderMarkdown(parse(previewBody, request.body).markdown, new URL(deps.config.publicUrl).origin, (id) => `${STAFF_FILES_BASE}/${id}?inline=1`).html,
   }));
 
   app.get('/kb/search', declare('staff', 'staff'), async (request) => ({

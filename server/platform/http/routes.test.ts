@@ -309,6 +309,10 @@ const routes: Record<string, { access: string; check: Check }> = {
       expect(await env.db.query('select 1 from kb_votes where article_id = $1', [kb.article])).toEqual([]);
     },
   },
+  'GET /portal/:slug/api/kb/files/:id': {
+    access: 'anyone',
+    check: { none: 'kb.test.ts: an image is served only with an article the visitor may read (hidden, other workspace → 404)' },
+  },
   'POST /portal/:slug/api/kb/deflections': {
     access: 'contact',
     check: async () => {

@@ -97,3 +97,12 @@ create table kb_failed_searches (
   last_at timestamptz not null default now(),
   primary key (workspace_id, query)
 );
+
+-- Images in articles: uploaded like any file, then claimed by the article that shows them
+-- (written `![alt](kb-file:{id})` in its Markdown). Served to whoever may read the article.
+alter table attachments
+  add column kb_article_id uuid,
+  add constraint attachments_kb_article foreign key (workspace_id, kb_article_id) references kb_articles (workspace_id, id) on delete cascade,
+  drop constraint attachments_attached,
+  add constraint attachments_attached check ((attached_at is null) = (ticket_id is null and chat_id is null and kb_article_id is null));
+create index attachments_by_kb_article on attachments (kb_article_id) where kb_article_id is not null;
