@@ -9,3 +9,10 @@ export const PAGE_SIZE = 25;
 
 /** Longest chat message, in characters. */
 export const CHAT_MESSAGE_MAX_CHARS = 4000;
+
+/** Knowledge base: who may read an article. */
+export const KB_VISIBILITIES = ['public', 'contacts', 'clients', 'internal'] as const;
+/** Text search languages a workspace can choose (PostgreSQL configurations). */
+export const KB_LANGUAGES = ['english', 'simple', 'danish', 'dutch', 'finnish', 'french', 'german', 'italian', 'norwegian', 'portuguese', 'spanish', 'swedish'] as const;
+/** Longest article, in Markdown characters. */
+export const KB_MARKDOWN_MAX = 100_000;

@@ -20,7 +20,7 @@
  *   GET/POST /kb/categories, PATCH/DELETE /kb/categories/:id (delete: only when empty)
  *   GET  /kb/articles?q=&status=     → { items: StaffKbArticleSummary[] }
  *   POST /kb/articles                SaveArticleBody → StaffKbArticle (a draft)
- *   GET/PATCH /kb/articles/:id       → StaffKbArticle
+ *   GET/PATCH/DELETE /kb/articles/:id → StaffKbArticle (PATCH with expectedUpdatedAt: 409 kb_article_changed if someone saved since)
  *   POST /kb/articles/:id/publish | /unpublish → StaffKbArticle
  *   POST /kb/preview                 { markdown } → { html }
  * Images: upload with `POST /staff/api/uploads`, then write `![alt](kb-file:{id})` in the
@@ -30,12 +30,12 @@
  */
 import { z } from 'zod';
 
-export const KB_VISIBILITIES = ['public', 'contacts', 'clients', 'internal'] as const;
+import { KB_LANGUAGES, KB_MARKDOWN_MAX, KB_VISIBILITIES } from './constants.ts';
+
+export { KB_LANGUAGES, KB_MARKDOWN_MAX, KB_VISIBILITIES };
 export type KbVisibility = (typeof KB_VISIBILITIES)[number];
 export type KbStatus = 'draft' | 'published';
 
-/** Text search languages a workspace can choose (PostgreSQL configurations). */
-export const KB_LANGUAGES = ['english', 'simple', 'danish', 'dutch', 'finnish', 'french', 'german', 'italian', 'norwegian', 'portuguese', 'spanish', 'swedish'] as const;
 export type KbLanguage = (typeof KB_LANGUAGES)[number];
 
 export type KbCategory = { id: string; slug: string; name: string; description: string; position: number; articleCount: number };
@@ -101,8 +101,6 @@ export type KbStats = {
   failedSearches: { query: string; count: number; lastAt: string }[];
 };
 
-export const KB_MARKDOWN_MAX = 100_000;
-
 export const saveCategoryBody = z.object({
   name: z.string().trim().min(1, 'Required').max(80),
   description: z.string().trim().max(300).default(''),
@@ -116,6 +114,8 @@ export const saveArticleBody = z
     markdown: z.string().max(KB_MARKDOWN_MAX).default(''),
     visibility: z.enum(KB_VISIBILITIES).default('contacts'),
     clientIds: z.array(z.uuid()).max(500).default([]),
+    /** The `updatedAt` the editor loaded: saving over someone else's newer save is refused (409). */
+    expectedUpdatedAt: z.iso.datetime().optional(),
   })
   .refine((a) => a.visibility !== 'clients' || a.clientIds.length > 0, { path: ['clientIds'], message: 'Choose at least one client' });
 

@@ -37,6 +37,10 @@ export const errorCatalogue = {
   chat_already_open: { status: 409, message: 'You already have a chat open. Continue it instead of starting another.' },
   chat_taken: { status: 409, message: 'Another technician has already accepted this chat.' },
   chat_closed: { status: 409, message: 'This chat has ended. Its transcript was saved as a ticket.' },
+  kb_article_changed: {
+    status: 409,
+    message: 'Someone else saved this article while you were editing it. Copy your text, reload to see their version, then apply your changes.',
+  },
   kb_category_not_empty: { status: 409, message: 'This category still has articles. Move or delete them first.' },
   email_taken: { status: 409, message: 'Someone in this workspace already uses that email address.' },
   payload_too_large: { status: 413, message: 'The request is too large.' },

@@ -29,6 +29,11 @@ import { WelcomePage } from './pages/WelcomePage.tsx';
 import { MfaStepPage } from './pages/MfaStepPage.tsx';
 import { AccountPage } from './pages/AccountPage.tsx';
 import { TeamPage } from './pages/TeamPage.tsx';
+import { PublicLayout } from './components/PublicLayout.tsx';
+import { KbHomePage } from './pages/KbHomePage.tsx';
+import { KbCategoryPage } from './pages/KbCategoryPage.tsx';
+import { KbArticlePage } from './pages/KbArticlePage.tsx';
+import { KbSearchPage } from './pages/KbSearchPage.tsx';
 
 type Boot = { status: 'loading' } | { status: 'failed'; message: string } | { status: 'ready'; data: PortalBoot };
 
@@ -167,6 +172,15 @@ export function App() {
   }
 
   const signedIn = session.contact !== null;
+  // The help center: in the signed-in frame, or (public articles) in the public one.
+  const kbRoutes = (
+    <>
+      <Route path="kb" element={<KbHomePage />} />
+      <Route path="kb/search" element={<KbSearchPage />} />
+      <Route path="kb/c/:slug" element={<KbCategoryPage />} />
+      <Route path="kb/:slug" element={<KbArticlePage />} />
+    </>
+  );
   const active = boot.data.session?.stage === 'active' ? boot.data.session : null;
   const liveKey = active ? `${active.contact.id}:${active.csrfToken}:${liveGeneration}` : null;
   return (
@@ -195,10 +209,14 @@ export function App() {
                   <Route path="tickets/:number" element={<TicketPage />} />
                   <Route path="account" element={<AccountPage />} />
                   <Route path="team" element={<TeamPage />} />
+                  {kbRoutes}
                   <Route path="*" element={<NotFoundPage />} />
                 </Route>
               ) : (
-                <Route path="*" element={<SignInPage />} />
+                <>
+                  <Route element={<PublicLayout />}>{kbRoutes}</Route>
+                  <Route path="*" element={<SignInPage />} />
+                </>
               )}
             </Routes>
           )}

@@ -14,6 +14,10 @@ import { MfaPage } from './pages/Mfa.tsx';
 import { usePageTitle } from './hooks.ts';
 import { LiveProvider } from './live.tsx';
 import { ChatsPage } from './pages/Chats.tsx';
+import { KbArticlesPage } from './pages/kb/Articles.tsx';
+import { KbCategoriesPage } from './pages/kb/Categories.tsx';
+import { KbStatsPage } from './pages/kb/Stats.tsx';
+import { KbEditorRoute } from './pages/kb/Editor.tsx';
 
 export function App() {
   const { current, refresh } = useSessionState();
@@ -40,6 +44,11 @@ export function App() {
               <Route path="chats/:id" element={<ChatsPage />} />
               <Route path="clients" element={<ClientsPage />} />
               <Route path="clients/:id" element={<ClientDetailPage />} />
+              <Route path="kb" element={<KbArticlesPage />} />
+              <Route path="kb/categories" element={<KbCategoriesPage />} />
+              <Route path="kb/stats" element={<KbStatsPage />} />
+              <Route path="kb/new" element={<KbEditorRoute />} />
+              <Route path="kb/:id" element={<KbEditorRoute />} />
               <Route path="settings" element={<SettingsPage />} />
               <Route path="mailbox" element={<MailboxPage />} />
               <Route path="mailbox/:id" element={<MailDetailRoute />} />

@@ -115,6 +115,11 @@ export function Shell({ children }: { children: ReactNode }) {
                 Clients
               </NavLink>
             </li>
+            <li>
+              <NavLink to="/kb" className="nav-link">
+                Knowledge base
+              </NavLink>
+            </li>
             {staff.role === 'admin' && (
               <>
                 <li>

@@ -5,6 +5,7 @@ import '../ui/base.css';
 import '../ui/attachments.css';
 import './staff.css';
 import './chats.css';
+import './kb.css';
 import { App } from './App.tsx';
 import { SessionProvider } from './session.tsx';
 

@@ -74,6 +74,8 @@ export async function getArticle(ctx: StaffCtx, id: string): Promise<StaffKbArti
   };
 }
 
+const RESERVED_SLUGS = new Set(['search', 'c', 'new', 'files', 'categories', 'articles']);
+
 /** A slug for this title that no other article of the workspace has (now or before). */
 async function allocateSlug(tx: Sql, workspaceId: string, title: string, articleId: string | null): Promise<string> {
   const base = slugify(title);
@@ -82,7 +84,8 @@ async function allocateSlug(tx: Sql, workspaceId: string, title: string, article
     [workspaceId, base],
   );
   const owner = new Map(taken.map((t) => [t.slug, t.article_id]));
-  for (let n = 1; ; n++) {
+  // The portal's own KB addresses (`/kb/search`, `/kb/c/…`) are never article slugs.
+  for (let n = RESERVED_SLUGS.has(base) ? 2 : 1; ; n++) {
     const slug = n === 1 ? base : `${base}-${n}`;
     const holder = owner.get(slug);
     if (!holder || holder === articleId) return slug;
@@ -131,8 +134,13 @@ export async function saveArticle(ctx: StaffCtx, id: string | null, input: Input
     await checkReferences(tx, ctx.workspaceId, input);
     let articleId = id;
     if (articleId) {
-      const [row] = await tx.query<{ slug: string }>('select slug from kb_articles where workspace_id = $1 and id = $2 for update', [ctx.workspaceId, articleId]);
+      const [row] = await tx.query<{ unchanged: boolean }>(
+        `select $3::timestamptz is null or date_trunc('milliseconds', updated_at) = $3::timestamptz as unchanged
+           from kb_articles where workspace_id = $1 and id = $2 for update`,
+        [ctx.workspaceId, articleId, input.expectedUpdatedAt ?? null],
+      );
       if (!row) throw new AppError('not_found');
+      if (!row.unchanged) throw new AppError('kb_article_changed');
     } else {
       const [row] = await tx.query<{ id: string }>(
         `insert into kb_articles (workspace_id, category_id, slug, title, author_staff_id) values ($1, $2, gen_random_uuid()::text, $3, $4) returning id`,
@@ -172,6 +180,15 @@ export async function setPublished(ctx: StaffCtx, id: string, published: boolean
     );
     if (!row) throw new AppError('not_found');
     await record({ type: published ? 'kb.article_published' : 'kb.article_unpublished', payload: { articleId: id } });
+  });
+}
+
+/** Removes an article with its slugs, votes and images (their files go with the next clean-up). */
+export async function deleteArticle(ctx: StaffCtx, id: string): Promise<void> {
+  await mutate(ctx, async (tx, record) => {
+    const [row] = await tx.query<{ title: string }>('delete from kb_articles where workspace_id = $1 and id = $2 returning title', [ctx.workspaceId, id]);
+    if (!row) throw new AppError('not_found');
+    await record({ type: 'kb.article_deleted', payload: { articleId: id, title: row.title } });
   });
 }
 

@@ -124,6 +124,14 @@ describe('search', () => {
     expect((await anon(a, '/kb/search?q=%26%26%7C')).json()).toMatchObject({ items: [], total: 0 });
   });
 
+  it('suggests from ticket prose: any of its words, the best match first', async () => {
+    const { items } = (await member0.get(`/kb/suggest?q=${encodeURIComponent('My printer prints blank pages since this morning, every page is white')}`)).json();
+    expect(items[0].title).toBe('Printers print blank pages');
+    expect(items.length).toBeLessThanOrEqual(5);
+    // The same words as a search need every one of them.
+    expect((await member0.get(`/kb/search?q=${encodeURIComponent('printer blank morning')}`)).json().total).toBe(0);
+  });
+
   it('highlights the matching words in a snippet, as text', async () => {
     const [hit] = (await anon(a, '/kb/search?q=toner')).json().items as KbSearchHit[];
     expect(hit!.snippet.filter((p) => p.hit).map((p) => p.text)).toEqual(['toner']);
@@ -168,6 +176,9 @@ describe('articles', () => {
     expect(html).toContain('<a href="https://evil.example/x" rel="noopener noreferrer" target="_blank">elsewhere</a>');
     expect(html).toContain('<a href="/portal/x/kb/other">here</a>');
     expect(html).toContain('href="mailto:help@example.com"');
+    // An image from another site cannot load under the portal's CSP: it becomes a link.
+    const ext = (await staff.post('/kb/preview', { markdown: '![diagram](https://cdn.example/d.png)' })).json().html;
+    expect(ext).toBe('<p><a href="https://cdn.example/d.png" rel="noopener noreferrer" target="_blank">diagram</a></p>');
     const preview = (await staff.post('/kb/preview', { markdown: '**bold** <script>x</script>' })).json();
     expect(preview.html).toBe('<p><strong>bold</strong> </p>');
   });
@@ -182,6 +193,9 @@ describe('articles', () => {
     // Another article with the same title gets its own slug; the old one stays taken.
     const twin = await staff.post('/kb/articles', { title: 'Old name of an article', categoryId: category, markdown: 'x', visibility: 'public' });
     expect(twin.json().slug).toBe('old-name-of-an-article-2');
+    // The portal's own KB addresses are never article slugs; a malformed slug is not found.
+    expect((await staff.post('/kb/articles', { title: 'Search', categoryId: category, markdown: 'x', visibility: 'public' })).json().slug).toBe('search-2');
+    expect((await anon(a, '/kb/articles/Not_A_Slug')).statusCode).toBe(404);
   });
 
   it('take one vote per person or browser, and count deflections and views', async () => {
@@ -246,5 +260,24 @@ describe('articles', () => {
       expect(res.json().error.fields[0].field).toBe('markdown');
     }
     expect((await staff.get(`/kb/articles/${id}`)).json()).toMatchObject({ title: 'With a picture', visibility: 'internal' });
+  });
+
+  it('refuse to save over a newer save, and can be deleted', async () => {
+    const id = await article('Edited twice', 'First', 'public');
+    const loaded = (await staff.get(`/kb/articles/${id}`)).json();
+    const body = { title: 'Edited twice', categoryId: category, markdown: 'Mine', visibility: 'public', expectedUpdatedAt: loaded.updatedAt };
+    const first = await staff.patch(`/kb/articles/${id}`, body);
+    expect(first.statusCode).toBe(200);
+    const second = await staff.patch(`/kb/articles/${id}`, { ...body, markdown: 'Theirs' });
+    expect(second.statusCode).toBe(409);
+    expect(second.json().error.code).toBe('kb_article_changed');
+    expect((await staff.get(`/kb/articles/${id}`)).json().markdown).toBe('Mine');
+    expect((await staff.patch(`/kb/articles/${id}`, { ...body, expectedUpdatedAt: first.json().updatedAt, markdown: 'Next' })).statusCode).toBe(200);
+
+    const bStaff = await signInStaff(env.app, b.admin.email);
+    expect((await bStaff.request('DELETE', `/kb/articles/${id}`)).statusCode).toBe(404);
+    expect((await staff.request('DELETE', `/kb/articles/${id}`)).statusCode).toBe(204);
+    expect((await anon(a, `/kb/articles/${slugs['Edited twice']}`)).statusCode).toBe(404);
+    expect((await staff.get(`/kb/articles/${id}`)).statusCode).toBe(404);
   });
 });

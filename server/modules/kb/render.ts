@@ -42,13 +42,18 @@ export function renderMarkdown(markdown: string, ownOrigin: string, fileUrl?: (i
     },
     allowedClasses: { code: [/^language-[a-z0-9+#-]+$/] },
     allowedSchemes: ['http', 'https', 'mailto'],
-    allowedSchemesByTag: { img: ['http', 'https'] },
+    allowedSchemesByTag: { img: [] },
     allowProtocolRelative: false,
     transformTags: {
+      // Images are the article's own uploads (`kb-file:`): the portal's CSP loads images from
+      // its own origin only, so an image from elsewhere becomes a link to it.
       img: (tagName, attribs) => {
         const file = KB_FILE.exec(attribs.src ?? '');
-        if (!file) return { tagName, attribs };
-        return { tagName, attribs: { ...attribs, src: fileUrl ? fileUrl(file[1]!) : '' } };
+        if (file) return { tagName, attribs: { ...attribs, src: fileUrl ? fileUrl(file[1]!) : '' } };
+        if (/^https?:\/\//i.test(attribs.src ?? '')) {
+          return { tagName: 'a', attribs: { href: attribs.src!, rel: 'noopener noreferrer', target: '_blank' }, text: attribs.alt || attribs.src! };
+        }
+        return { tagName, attribs };
       },
       a: (tagName, attribs) => {
         const href = attribs.href ?? '';

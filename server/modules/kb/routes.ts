@@ -7,7 +7,7 @@ import type { Deps } from '../../platform/context.ts';
 import { declare, idParam, parse } from '../../platform/http/route-config.ts';
 import { cookieOptions, noStore, portalBase, portalCtx, staffCtx } from '../../platform/http/surfaces.ts';
 import { enforce } from '../../platform/rate-limit.ts';
-import { getArticle, kbStats, listArticles, saveArticle, setPublished, staffSearch } from './articles.ts';
+import { deleteArticle, getArticle, kbStats, listArticles, saveArticle, setPublished, staffSearch } from './articles.ts';
 import { createCategory, deleteCategory, listCategories, updateCategory } from './categories.ts';
 import { recordDeflection, recordFailedSearch, vote } from './feedback.ts';
 import { kbArticle, kbCategory, kbHome } from './read.ts';
@@ -18,8 +18,13 @@ import { sendAttachment } from '../attachments/serve.ts';
 import { findArticleImage } from './read.ts';
 import { presentHit, searchArticles, type KbViewer } from './search.ts';
 
-// Not `:slug`: the portal's own prefix is `/portal/:slug`.
+// Not `:slug`: the portal's own prefix is `/portal/:slug`. A malformed slug is simply not found.
 const slugParam = z.object({ item: z.string().regex(/^[a-z0-9-]{1,100}$/) });
+const itemSlug = (params: unknown) => {
+  const parsed = slugParam.safeParse(params);
+  if (!parsed.success) throw new AppError('not_found');
+  return parsed.data.item;
+};
 const VISITOR_COOKIE = 'kbv';
 const attachmentId = (params: unknown) => {
   const id = (params as { id?: unknown }).id;
@@ -54,11 +59,11 @@ export async function portalKbRoutes(app: FastifyInstance, { deps }: { deps: Dep
   app.get('/kb', declare('portal', 'anyone'), async (request) => kbHome(deps.db, ws(request).id, viewerOf(request)));
 
   app.get('/kb/categories/:item', declare('portal', 'anyone'), async (request) =>
-    kbCategory(deps.db, ws(request).id, viewerOf(request), parse(slugParam, request.params).item),
+    kbCategory(deps.db, ws(request).id, viewerOf(request), itemSlug(request.params)),
   );
 
   app.get('/kb/articles/:item', declare('portal', 'anyone'), async (request) =>
-    kbArticle(deps.db, ws(request).id, viewerOf(request), parse(slugParam, request.params).item, voterOf(request, null, deps)),
+    kbArticle(deps.db, ws(request).id, viewerOf(request), itemSlug(request.params), voterOf(request, null, deps)),
   );
 
   app.get('/kb/search', declare('portal', 'anyone'), async (request) => {
@@ -72,13 +77,14 @@ export async function portalKbRoutes(app: FastifyInstance, { deps }: { deps: Dep
   app.get('/kb/suggest', declare('portal', 'anyone'), async (request) => {
     const { q } = parse(kbSearchQuery, request.query);
     const w = ws(request);
-    const { rows } = await searchArticles(deps.db, w.id, w.kb_language, viewerOf(request), q, 5);
+    // Ticket text is prose: any of its words counts, the best matches first.
+    const { rows } = await searchArticles(deps.db, w.id, w.kb_language, viewerOf(request), q, 5, 0, 'any');
     return { items: rows.map(presentHit) };
   });
 
   app.post('/kb/articles/:item/vote', declare('portal', 'anyone'), async (request, reply) => {
     const { helpful } = parse(voteBody, request.body);
-    const { item: slug } = parse(slugParam, request.params);
+    const slug = itemSlug(request.params);
     const voter = voterOf(request, reply, deps)!;
     await enforce(deps.db, [{ key: `kb.vote:${voter}`, max: 60, windowSeconds: 3600 }]);
     return vote(deps.db, ws(request).id, viewerOf(request), slug, voter, helpful);
@@ -144,6 +150,11 @@ export async function staffKbRoutes(app: FastifyInstance, { deps }: { deps: Deps
     const ctx = staffCtx(deps, request);
     const id = await saveArticle(ctx, idParam(request.params), parse(saveArticleBody, request.body));
     return getArticle(ctx, id);
+  });
+
+  app.delete('/kb/articles/:id', declare('staff', 'staff'), async (request, reply) => {
+    await deleteArticle(staffCtx(deps, request), idParam(request.params));
+    reply.code(204);
   });
 
   for (const [action, published] of [['publish', true], ['unpublish', false]] as const) {

@@ -35,12 +35,13 @@ export function visibleTo(p: Params, workspaceId: string, viewer: KbViewer): str
 
 /**
  * The words of a query as a tsquery text: letters and digits only (nothing of tsquery's
- * own syntax gets through), every word required, the last one as a prefix.
+ * own syntax gets through), the last one as a prefix. `all`: every word required (a
+ * search); `any`: any word, ranked by how many and where (suggestions from ticket text).
  */
-export function tsqueryText(q: string): string | null {
-  const words = (q.normalize('NFKC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 12);
+export function tsqueryText(q: string, mode: 'all' | 'any' = 'all'): string | null {
+  const words = (q.normalize('NFKC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, mode === 'all' ? 12 : 30);
   if (!words.length) return null;
-  return words.map((w, i) => (i === words.length - 1 ? `${w}:*` : w)).join(' & ');
+  return words.map((w, i) => (i === words.length - 1 ? `${w}:*` : w)).join(mode === 'all' ? ' & ' : ' | ');
 }
 
 const START = '\u0001';
@@ -85,8 +86,9 @@ export async function searchArticles(
   q: string,
   limit: number,
   offset = 0,
+  mode: 'all' | 'any' = 'all',
 ): Promise<{ rows: SearchRow[]; total: number }> {
-  const text = tsqueryText(q);
+  const text = tsqueryText(q, mode);
   if (!text) return { rows: [], total: 0 };
   const p = new Params();
   const cfg = p.add(language);

@@ -341,6 +341,13 @@ const routes: Record<string, { access: string; check: Check }> = {
       expect(await env.db.query('select title from kb_articles where id = $1', [kb.article])).toEqual([{ title: 'Restricted article' }]);
     },
   },
+  'DELETE /staff/api/kb/articles/:id': {
+    access: 'staff',
+    check: async () => {
+      await expect404(foreignStaff.request('DELETE', `/kb/articles/${kb.article}`));
+      expect(await env.db.query('select 1 from kb_articles where id = $1', [kb.article])).toHaveLength(1);
+    },
+  },
   'POST /staff/api/kb/articles/:id/publish': { access: 'staff', check: async () => expect404(foreignStaff.post(`/kb/articles/${kb.article}/publish`)) },
   'POST /staff/api/kb/articles/:id/unpublish': {
     access: 'staff',

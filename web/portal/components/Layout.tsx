@@ -82,6 +82,9 @@ export function Layout() {
                     <NavLink to="/tickets/new">New ticket</NavLink>
                   </li>
                 )}
+                <li>
+                  <NavLink to="/kb">Help center</NavLink>
+                </li>
                 {contact.role === 'manager' && (
                   <li>
                     <NavLink to="/team">Team</NavLink>

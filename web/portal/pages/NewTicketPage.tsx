@@ -1,4 +1,4 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent, type MouseEvent } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { PRIORITIES, type TicketPriority } from '../../../contracts/constants.ts';
 import type { PortalTicket } from '../../../contracts/tickets.ts';
@@ -10,6 +10,7 @@ import { AttachmentsField, usePortalDraft } from '../components/AttachmentsField
 import { describedBy, FieldError, PageHeading } from '../components/bits.tsx';
 import { usePageTitle, useSession } from '../session.tsx';
 import { ErrorAlert, SubmitButton } from '../components/forms.tsx';
+import { KbSuggestions, useDeflection } from '../components/KbSuggestions.tsx';
 
 /** What another page may hand over (router state): the chat offers the ticket form with the text typed there. */
 export type NewTicketState = { description?: string; fromChat?: boolean };
@@ -51,6 +52,9 @@ export function NewTicketPage() {
   const [submitting, setSubmitting] = useState(false);
   const draft = usePortalDraft();
   const { dragging, dropProps } = useFileDrop(draft.add, submitting);
+  // Help articles opened from the suggestions, then left without a ticket: a deflection.
+  const deflection = useDeflection();
+  const [suggested, setSuggested] = useState(0);
   const refs = {
     subject: useRef<HTMLInputElement>(null),
     description: useRef<HTMLTextAreaElement>(null),
@@ -84,6 +88,7 @@ export function NewTicketPage() {
     if (Object.keys(next).length) return focusFirst(next);
 
     setSubmitting(true);
+    deflection.submitting(true);
     try {
       const ticket = await draft.submit((attachmentIds, headers) =>
         request<PortalTicket>('/tickets', {
@@ -92,9 +97,11 @@ export function NewTicketPage() {
           headers,
         }),
       );
+      deflection.submitted();
       navigate(`/tickets/${ticket.number}`, { state: { created: true } });
     } catch (err) {
       setSubmitting(false);
+      deflection.submitting(false);
       if (err instanceof ApiError && err.code === 'validation_failed') {
         const fieldErrors: Errors = {
           subject: err.field('subject'),
@@ -112,8 +119,16 @@ export function NewTicketPage() {
 
   const subjectLeft = SUBJECT_MAX - subject.trim().length;
 
+  /** Phones list the suggestions after the form: this link goes there. */
+  const jumpToSuggestions = (e: MouseEvent<HTMLAnchorElement>) => {
+    e.preventDefault();
+    const heading = document.getElementById('kb-suggestions-title');
+    heading?.scrollIntoView({ block: 'start', behavior: matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth' });
+    heading?.focus({ preventScroll: true });
+  };
+
   return (
-    <div className="narrow">
+    <div className="new-ticket">
       <p className="back-link">
         <Link to="/">
           <span aria-hidden="true">←</span> Back to tickets
@@ -128,95 +143,112 @@ export function NewTicketPage() {
         </p>
       )}
 
-      <form
-        className={dragging ? 'card form-card drop-target is-dragover' : 'card form-card drop-target'}
-        onSubmit={onSubmit}
-        noValidate
-        aria-label="New ticket"
-        {...dropProps}
-      >
-        <DropOverlay active={dragging} />
-        <ErrorAlert message={formError} />
-        <div className="field">
-          <label htmlFor="ticket-subject">Subject</label>
-          <p className="hint" id="ticket-subject-hint">
-            A short summary, like “Printer on the 2nd floor is offline”.
-          </p>
-          <input
-            ref={refs.subject}
-            id="ticket-subject"
-            name="subject"
-            type="text"
-            autoComplete="off"
-            required
-            maxLength={SUBJECT_MAX + 50}
-            value={subject}
-            onChange={(e) => setSubject(e.target.value)}
-            aria-invalid={errors.subject ? true : undefined}
-            aria-describedby={describedBy('ticket-subject-hint', errors.subject && 'ticket-subject-error')}
-          />
-          {subjectLeft < 40 && (
-            <p className={subjectLeft < 0 ? 'hint counter is-over' : 'hint counter'} aria-live="polite">
-              {subjectLeft < 0 ? `${-subjectLeft} characters too many` : `${subjectLeft} characters left`}
+      <div className="new-ticket-layout">
+        <form
+          className={dragging ? 'card form-card drop-target is-dragover' : 'card form-card drop-target'}
+          onSubmit={onSubmit}
+          noValidate
+          aria-label="New ticket"
+          {...dropProps}
+        >
+          <DropOverlay active={dragging} />
+          <ErrorAlert message={formError} />
+          <div className="field">
+            <label htmlFor="ticket-subject">Subject</label>
+            <p className="hint" id="ticket-subject-hint">
+              A short summary, like “Printer on the 2nd floor is offline”.
             </p>
-          )}
-          <FieldError id="ticket-subject-error" message={errors.subject} />
-        </div>
+            <input
+              ref={refs.subject}
+              id="ticket-subject"
+              name="subject"
+              type="text"
+              autoComplete="off"
+              required
+              maxLength={SUBJECT_MAX + 50}
+              value={subject}
+              onChange={(e) => setSubject(e.target.value)}
+              aria-invalid={errors.subject ? true : undefined}
+              aria-describedby={describedBy('ticket-subject-hint', errors.subject && 'ticket-subject-error')}
+            />
+            {subjectLeft < 40 && (
+              <p className={subjectLeft < 0 ? 'hint counter is-over' : 'hint counter'} aria-live="polite">
+                {subjectLeft < 0 ? `${-subjectLeft} characters too many` : `${subjectLeft} characters left`}
+              </p>
+            )}
+            <FieldError id="ticket-subject-error" message={errors.subject} />
+          </div>
 
-        <div className="field">
-          <label htmlFor="ticket-description">Description</label>
-          <p className="hint" id="ticket-description-hint">
-            What happened, what you expected, any error messages, and since when.
-          </p>
-          <textarea
-            ref={refs.description}
-            id="ticket-description"
-            name="description"
-            rows={8}
-            required
-            value={description}
-            onChange={(e) => setDescription(e.target.value)}
-            onPaste={draft.onPaste}
-            aria-invalid={errors.description ? true : undefined}
-            aria-describedby={describedBy('ticket-description-hint', errors.description && 'ticket-description-error')}
-          />
-          <FieldError id="ticket-description-error" message={errors.description} />
-        </div>
+          <div className="field">
+            <label htmlFor="ticket-description">Description</label>
+            <p className="hint" id="ticket-description-hint">
+              What happened, what you expected, any error messages, and since when.
+            </p>
+            <textarea
+              ref={refs.description}
+              id="ticket-description"
+              name="description"
+              rows={8}
+              required
+              value={description}
+              onChange={(e) => setDescription(e.target.value)}
+              onPaste={draft.onPaste}
+              aria-invalid={errors.description ? true : undefined}
+              aria-describedby={describedBy('ticket-description-hint', errors.description && 'ticket-description-error')}
+            />
+            <FieldError id="ticket-description-error" message={errors.description} />
+            {suggested > 0 && (
+              <p className="kb-suggest-jump">
+                <a href="#kb-suggestions-title" onClick={jumpToSuggestions}>
+                  {suggested === 1 ? 'A help article might answer this' : `${suggested} help articles might answer this`}
+                  <span aria-hidden="true"> ↓</span>
+                </a>
+              </p>
+            )}
+          </div>
 
-        <AttachmentsField id="ticket-files" label="Attachments" draft={draft} disabled={submitting} />
+          <AttachmentsField id="ticket-files" label="Attachments" draft={draft} disabled={submitting} />
 
-        <div className="field field-priority">
-          <label htmlFor="ticket-priority">Priority</label>
-          <select
-            ref={refs.priority}
-            id="ticket-priority"
-            name="priority"
-            value={priority}
-            onChange={(e) => setPriority(e.target.value as TicketPriority)}
-            aria-invalid={errors.priority ? true : undefined}
-            aria-describedby={describedBy('ticket-priority-hint', errors.priority && 'ticket-priority-error')}
-          >
-            {PRIORITIES.map((p) => (
-              <option key={p} value={p}>
-                {priorityLabel[p]}
-              </option>
-            ))}
-          </select>
-          <p className="hint" id="ticket-priority-hint">
-            {priorityHelp[priority]}
-          </p>
-          <FieldError id="ticket-priority-error" message={errors.priority} />
-        </div>
+          <div className="field field-priority">
+            <label htmlFor="ticket-priority">Priority</label>
+            <select
+              ref={refs.priority}
+              id="ticket-priority"
+              name="priority"
+              value={priority}
+              onChange={(e) => setPriority(e.target.value as TicketPriority)}
+              aria-invalid={errors.priority ? true : undefined}
+              aria-describedby={describedBy('ticket-priority-hint', errors.priority && 'ticket-priority-error')}
+            >
+              {PRIORITIES.map((p) => (
+                <option key={p} value={p}>
+                  {priorityLabel[p]}
+                </option>
+              ))}
+            </select>
+            <p className="hint" id="ticket-priority-hint">
+              {priorityHelp[priority]}
+            </p>
+            <FieldError id="ticket-priority-error" message={errors.priority} />
+          </div>
 
-        <div className="form-actions">
-          <SubmitButton busy={submitting} busyLabel={draft.uploading ? 'Waiting for uploads…' : 'Submitting…'}>
-            Submit ticket
-          </SubmitButton>
-          <Link to="/" className="btn btn-quiet">
-            Cancel
-          </Link>
-        </div>
-      </form>
+          <div className="form-actions">
+            <SubmitButton busy={submitting} busyLabel={draft.uploading ? 'Waiting for uploads…' : 'Submitting…'}>
+              Submit ticket
+            </SubmitButton>
+            <Link to="/" className="btn btn-quiet">
+              Cancel
+            </Link>
+          </div>
+        </form>
+        <KbSuggestions
+          subject={subject}
+          description={description}
+          deflection={deflection}
+          headingId="kb-suggestions-title"
+          onCount={setSuggested}
+        />
+      </div>
     </div>
   );
 }

@@ -194,6 +194,9 @@ export function SignInPage() {
       ) : (
         <p className="signin-help">Need an account? Contact your support team.</p>
       )}
+      <p className="signin-kb">
+        <Link to="/kb">Browse help articles</Link>
+      </p>
     </AuthFrame>
   );
 }

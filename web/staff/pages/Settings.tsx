@@ -30,12 +30,15 @@ import {
   type ChatErrors,
 } from './settings/Chat.tsx';
 import type { ChatSettings } from '../../../contracts/chat.ts';
+import { KbSection, type KbSettings } from './settings/Kb.tsx';
 
-/** GET /settings also answers how customers sign in (contracts/auth.ts); either part may be missing from an older server. */
+/** GET /settings also answers how customers sign in (contracts/auth.ts); any part may be missing from an older server. */
 type WorkspaceSettings = Omit<WorkspaceSettingsBase, 'attachments' | 'chat'> & {
   signIn?: SignInSettings;
   attachments?: AttachmentSettings;
   chat?: ChatSettings;
+  /** The knowledge base's search language (contracts/kb.ts). */
+  kb?: KbSettings;
 };
 
 /** The sign-in part of the form; the two validity periods as typed. */
@@ -98,6 +101,7 @@ function SettingsForm({ initial, onSaved }: { initial: WorkspaceSettings; onSave
   const [signIn, setSignIn] = useState<SignInDraft | undefined>(initial.signIn && toDraft(initial.signIn));
   const [attachments, setAttachments] = useState<AttachmentsDraft | undefined>(initial.attachments && toAttachmentsDraft(initial.attachments));
   const [chat, setChat] = useState<ChatDraft | undefined>(initial.chat && toChatDraft(initial.chat));
+  const [kb, setKb] = useState<KbSettings | undefined>(initial.kb);
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState(false);
   const [errors, setErrors] = useState<{
@@ -106,6 +110,7 @@ function SettingsForm({ initial, onSaved }: { initial: WorkspaceSettings; onSave
     signIn?: SignInErrors;
     attachments?: AttachmentsErrors;
     chat?: ChatErrors;
+    kb?: string;
   }>({});
   const chatRefs = {
     days: useRef<HTMLInputElement>(null),
@@ -119,6 +124,7 @@ function SettingsForm({ initial, onSaved }: { initial: WorkspaceSettings; onSave
     return !!first || !!e.enabled || !!e.hours;
   };
   const nameRef = useRef<HTMLInputElement>(null);
+  const kbRef = useRef<HTMLSelectElement>(null);
   const signInRefs = {
     registration: useRef<HTMLInputElement>(null),
     registrationClientId: useRef<HTMLSelectElement>(null),
@@ -137,7 +143,8 @@ function SettingsForm({ initial, onSaved }: { initial: WorkspaceSettings; onSave
     closing !== initial.portal.ticketClosing ||
     (!!signIn && !!initial.signIn && !sameSignIn(signIn, initial.signIn)) ||
     (!!attachments && !!initial.attachments && !sameAttachments(attachments, initial.attachments)) ||
-    (!!chat && !!initial.chat && !sameChat(chat, initial.chat));
+    (!!chat && !!initial.chat && !sameChat(chat, initial.chat)) ||
+    (!!kb && !!initial.kb && kb.language !== initial.kb.language);
 
   const focusSignInError = (e: SignInErrors) => {
     const first = (['registration', 'registrationClientId', 'magicLinkTtlHours', 'accessLinkTtlDays'] as const).find((k) => e[k]);
@@ -195,6 +202,7 @@ function SettingsForm({ initial, onSaved }: { initial: WorkspaceSettings; onSave
           ...(signIn ? { signIn: fromDraft(signIn) } : {}),
           ...(attachments ? { attachments: fromAttachmentsDraft(attachments) } : {}),
           ...(chat ? { chat: fromChatDraft(chat) } : {}),
+          ...(kb ? { kb } : {}),
         },
       });
       const limitsChanged = !!attachments && !!initial.attachments && !sameAttachments(attachments, initial.attachments);
@@ -203,6 +211,7 @@ function SettingsForm({ initial, onSaved }: { initial: WorkspaceSettings; onSave
       if (next.signIn) setSignIn(toDraft(next.signIn));
       if (next.attachments) setAttachments(toAttachmentsDraft(next.attachments));
       if (next.chat) setChat(toChatDraft(next.chat));
+      if (next.kb) setKb(next.kb);
       renameWorkspace(next.name);
       // This app checks files against the limits of its session: read them again.
       if (limitsChanged) void refresh();
@@ -212,6 +221,7 @@ function SettingsForm({ initial, onSaved }: { initial: WorkspaceSettings; onSave
       const signInErrors: SignInErrors = {};
       const attachmentErrors: AttachmentsErrors = {};
       const chatErrors: ChatErrors = err instanceof ApiError ? chatFieldErrors(err.fields) : {};
+      const kbError = err instanceof ApiError ? err.fields.find((f) => f.field === 'kb' || f.field.startsWith('kb.'))?.message : undefined;
       if (err instanceof ApiError) {
         for (const f of err.fields) {
           if (f.field === 'attachments.maxFiles') attachmentErrors.maxFiles = f.message;
@@ -229,12 +239,14 @@ function SettingsForm({ initial, onSaved }: { initial: WorkspaceSettings; onSave
         ...(hasSignIn ? { signIn: signInErrors } : {}),
         ...(hasAttachments ? { attachments: attachmentErrors } : {}),
         ...(hasChat ? { chat: chatErrors } : {}),
-        ...(!field && !hasSignIn && !hasAttachments && !hasChat ? { form: errorMessage(err) } : {}),
+        ...(kbError ? { kb: kbError } : {}),
+        ...(!field && !hasSignIn && !hasAttachments && !hasChat && !kbError ? { form: errorMessage(err) } : {}),
       });
       if (field) nameRef.current?.focus();
       else if (hasSignIn) focusSignInError(signInErrors);
       else if (hasAttachments) focusAttachmentsError(attachmentErrors);
       else if (hasChat) focusChatError(chatErrors);
+      else if (kbError) kbRef.current?.focus();
     } finally {
       setBusy(false);
     }
@@ -322,6 +334,17 @@ function SettingsForm({ initial, onSaved }: { initial: WorkspaceSettings; onSave
           }}
           errors={errors.chat ?? {}}
           refs={chatRefs}
+        />
+      )}
+      {kb && (
+        <KbSection
+          value={kb}
+          onChange={(v) => {
+            setKb(v);
+            if (errors.kb) setErrors((e) => ({ ...e, kb: undefined }));
+          }}
+          error={errors.kb}
+          selectRef={kbRef}
         />
       )}
       <div className="form-actions">

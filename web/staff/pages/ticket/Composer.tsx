@@ -7,6 +7,7 @@ import { useFileDrop } from '../../../ui/useFileDrop.ts';
 import { ApiError, errorMessage, signedOut } from '../../http.ts';
 import { useSession } from '../../session.tsx';
 import type { TicketMutation } from '../Ticket.tsx';
+import { KbLinkButton } from './KbLink.tsx';
 
 type Mode = 'reply' | 'note';
 
@@ -34,6 +35,28 @@ export function Composer({
   const tabs = useRef<Record<Mode, HTMLButtonElement | null>>({ reply: null, note: null });
   const closed = ticket.status === 'closed';
   const note = mode === 'note';
+  /** Where the cursor was when "Insert article link" opened (focus leaves the text meanwhile). */
+  const caret = useRef<{ start: number; end: number } | null>(null);
+
+  const rememberCaret = () => {
+    const t = textarea.current;
+    caret.current = t ? { start: t.selectionStart, end: t.selectionEnd } : null;
+  };
+
+  /** Puts `link` at the remembered cursor, on its own words (a space either side if needed). */
+  const insertLink = (link: string, title: string) => {
+    const t = textarea.current;
+    if (!t) return;
+    const { start, end } = caret.current ?? { start: t.value.length, end: t.value.length };
+    const before = t.value.slice(0, start);
+    const after = t.value.slice(end);
+    const text = (before && !/\s$/.test(before) ? ' ' : '') + link + (after && !/^\s/.test(after) ? ' ' : '');
+    t.focus();
+    t.setRangeText(text, start, end, 'end');
+    setText(t.value);
+    if (error?.field) setError(null);
+    announce(`Link to “${title}” inserted`);
+  };
 
   const after = statusAfterStaffReply(ticket.status);
   const sendOptions = ticket.allowedStatuses.filter((s) => s !== after);
@@ -177,6 +200,14 @@ export function Composer({
         <div className="composer-actions">
           {!closed && (
             <FilePicker id="composer-files" draft={draft} disabled={busy} describedBy="composer-files-hint" />
+          )}
+          {!closed && (
+            <KbLinkButton
+              publicReply={!note}
+              disabled={busy}
+              onOpen={rememberCaret}
+              onInsert={(link, hit) => insertLink(link, hit.title)}
+            />
           )}
           <span className="composer-shortcut" aria-hidden="true">
             {closed ? '' : 'Ctrl + Enter to send'}
