@@ -36,6 +36,7 @@ import { checkPassword } from '../server/platform/auth/passwords.ts';
 import { hashToken } from '../server/platform/auth/tokens.ts';
 import { openPostgres } from '../server/platform/db/db.ts';
 import { migrate } from '../server/platform/db/migrate.ts';
+import { freshDatabase } from './lib.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -62,7 +63,6 @@ export type GenerateOptions = Partial<Sizes> & {
 
 /** The password of every generated contact and staff member. */
 export const PASSWORD = 'bench-password';
-const ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 const DEFAULT_DB = 'portico_bench';
 const DEFAULT_MANIFEST = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', 'dataset.json');
 
@@ -871,17 +871,6 @@ export type Manifest = {
 // ---------------------------------------------------------------------------------------------
 // generate()
 
-async function freshDatabase(): Promise<string> {
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  try {
-    await admin.query(`drop database if exists ${DEFAULT_DB}`);
-    await admin.query(`create database ${DEFAULT_DB}`);
-  } finally {
-    await admin.end();
-  }
-  return ADMIN_URL.replace(/\/postgres$/, `/${DEFAULT_DB}`);
-}
 
 export async function generate(opts: GenerateOptions = {}): Promise<Manifest> {
   const log = opts.log ?? ((s: string) => console.log(s));
@@ -900,7 +889,7 @@ export async function generate(opts: GenerateOptions = {}): Promise<Manifest> {
   const tStart = performance.now();
   const seconds: Record<string, number> = {};
 
-  const url = opts.databaseUrl ?? (await freshDatabase());
+  const url = opts.databaseUrl ?? (await freshDatabase(DEFAULT_DB));
   log(`database ${url.replace(/:[^:@/]*@/, ':***@')}; seed ${seed}; now ${nowDate.toISOString()}`);
   log(`sizes: ${Object.entries(sizes).map(([k, v]) => `${v.toLocaleString('en-US')} ${k}`).join(', ')}`);
 

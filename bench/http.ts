@@ -16,6 +16,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { percentile } from './lib.ts';
 import type { ContactActor, PortalCtx, StaffCtx } from '../server/platform/context.ts';
 import { hashToken } from '../server/platform/auth/tokens.ts';
 import { openPostgres, type Db } from '../server/platform/db/db.ts';
@@ -116,7 +117,7 @@ async function floor(seconds: number, connections: number, one: (i: number) => P
   );
   const elapsed = (performance.now() - t0) / 1000;
   times.sort((a, b) => a - b);
-  const pct = (p: number) => times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))] ?? NaN;
+  const pct = (p: number) => percentile(times, p);
   return { rps: times.length / elapsed, p50: pct(50), p99: pct(99), errors };
 }
 

@@ -12,7 +12,7 @@ import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
+import { freshDatabase, percentile } from './lib.ts';
 import { hashToken } from '../server/platform/auth/tokens.ts';
 import { openPostgres, type Db } from '../server/platform/db/db.ts';
 import { migrate } from '../server/platform/db/migrate.ts';
@@ -46,15 +46,6 @@ function vocabulary(): string[] {
   return all;
 }
 
-async function freshDatabase(): Promise<string> {
-  if (process.env.DATABASE_URL) return process.env.DATABASE_URL;
-  const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
-  await admin.connect();
-  await admin.query('drop database if exists portico_bench_kb');
-  await admin.query('create database portico_bench_kb');
-  await admin.end();
-  return 'postgres://postgres@127.0.0.1:5432/portico_bench_kb';
-}
 
 /** Deterministic data, generated in the database itself (one statement per workspace). */
 async function generate(db: Db, articles: number, workspaces: number, smallEach: number) {
@@ -121,12 +112,12 @@ async function load(concurrency: number, seconds: number, one: (i: number) => Pr
   stop = true;
   await Promise.all(loops);
   times.sort((x, y) => x - y);
-  const pct = (p: number) => times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))] ?? NaN;
+  const pct = (p: number) => percentile(times, p);
   return { rps: times.length / elapsed, p50: pct(50), p99: pct(99), requests: times.length, errors };
 }
 
 export async function measureKbSearch(articles = 50_000, workspaces = 200, seconds = 15, concurrency = 10) {
-  const url = await freshDatabase();
+  const url = process.env.DATABASE_URL ?? (await freshDatabase('portico_bench_kb'));
   const db = await openPostgres(url, concurrency);
   await migrate(db);
   const { wsIds, seconds: genSeconds } = await generate(db, articles, workspaces, 200);

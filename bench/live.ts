@@ -14,7 +14,7 @@
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
+import { freshDatabase, percentile } from './lib.ts';
 import WebSocket from 'ws';
 import { hashToken } from '../server/platform/auth/tokens.ts';
 import { openPostgres, type Db } from '../server/platform/db/db.ts';
@@ -23,16 +23,6 @@ import { freePort, killAll, rssMb, startProcess, waitHealthy } from '../server/t
 import type { ServerFrame } from '../contracts/live.ts';
 
 type Seeded = { slug: string; contactTokens: string[]; staffTokens: string[]; chatIds: string[]; agentOf: number[] };
-
-async function freshDatabase(): Promise<string> {
-  if (process.env.DATABASE_URL) return process.env.DATABASE_URL;
-  const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
-  await admin.connect();
-  await admin.query('drop database if exists portico_bench_live');
-  await admin.query('create database portico_bench_live');
-  await admin.end();
-  return 'postgres://postgres@127.0.0.1:5432/portico_bench_live';
-}
 
 /** One workspace with `contacts` contacts (one session and one active chat each) and `staff` technicians. */
 async function seed(db: Db, contacts: number, staff: number, extraSessions = 0): Promise<Seeded> {
@@ -96,7 +86,7 @@ async function inBatches<T>(items: T[], size: number, fn: (item: T, i: number) =
   for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map((item, j) => fn(item, i + j)));
 }
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const pct = percentile;
 
 type Percentiles = { p50: number; p90: number; p99: number; max: number };
 
@@ -298,7 +288,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     options: { chats: { type: 'string', default: '1000' }, seconds: { type: 'string', default: '30' }, idle: { type: 'string', default: '10000' } },
   });
   try {
-    const dbUrl = await freshDatabase();
+    const dbUrl = process.env.DATABASE_URL ?? (await freshDatabase('portico_bench_live'));
     const l = await measureLatency(dbUrl, Number(values.chats), Number(values.seconds));
     console.log(`\nLive chat latency: ${l.chats} open chats, contacts on process A, technicians on process B (relay: ${l.relay})\n`);
     console.log('| direction | messages/s (both ways) | p50 | p90 | p99 | max | lost | duplicated |');

@@ -5,6 +5,14 @@
  */
 import type { Sql } from '../../platform/db/db.ts';
 import type { Actor, ContactActor } from '../../platform/context.ts';
+import { AppError } from '../../platform/errors.ts';
+
+/** The `:id` of a file route: anything that is not one of our 128-bit ids is simply not found. */
+export function attachmentId(params: unknown): string {
+  const id = (params as { id?: unknown }).id;
+  if (typeof id !== 'string' || !/^[A-Za-z0-9_-]{22}$/.test(id)) throw new AppError('not_found');
+  return id;
+}
 
 export type AttachmentRow = {
   id: string;
@@ -18,8 +26,11 @@ export type AttachmentRow = {
   created_at: Date;
 };
 
-const columns = `a.id, a.storage_key, a.name, a.size::float8 as size, a.content_type, a.type_mismatch, a.sha256,
-  a.message_id, a.created_at`;
+/** The columns of an `AttachmentRow`, from `attachments` under the alias `t`. */
+export const attachmentColumns = (t = 'a') =>
+  `${t}.id, ${t}.storage_key, ${t}.name, ${t}.size::float8 as size, ${t}.content_type, ${t}.type_mismatch, ${t}.sha256,
+  ${t}.message_id, ${t}.created_at`;
+const columns = attachmentColumns();
 
 const uploaderColumn = (actor: Actor) => (actor.type === 'staff' ? 'uploader_staff_id' : 'uploader_contact_id');
 

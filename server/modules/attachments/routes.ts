@@ -12,16 +12,9 @@ import { lingerThenClose } from '../../platform/http/linger.ts';
 import { portalCtx, staffCtx } from '../../platform/http/surfaces.ts';
 import { workspaceById } from '../../platform/tenancy.ts';
 import { limitsOf, portalFilesBase, presentAttachment, STAFF_FILES_BASE } from './present.ts';
-import { deletePending, findForContact, findForStaff } from './queries.ts';
+import { attachmentId, deletePending, findForContact, findForStaff } from './queries.ts';
 import { receiveUploads } from './receive-uploads.ts';
 import { sendAttachment } from './serve.ts';
-
-/** Anything that is not one of our 128-bit ids is simply not found. */
-function attachmentId(params: unknown): string {
-  const id = (params as { id?: unknown }).id;
-  if (typeof id !== 'string' || !/^[A-Za-z0-9_-]{22}$/.test(id)) throw new AppError('not_found');
-  return id;
-}
 
 /** Multipart overhead allowed per file on top of its bytes (part headers, boundaries). */
 const PART_OVERHEAD = 16 * 1024;

@@ -3,7 +3,7 @@
  * queries also their own id, so a chat of someone else is simply not found.
  */
 import type { Sql } from '../../platform/db/db.ts';
-import type { AttachmentRow } from '../attachments/queries.ts';
+import { attachmentColumns, type AttachmentRow } from '../attachments/queries.ts';
 
 export type ChatRow = {
   id: string;
@@ -113,8 +113,7 @@ export function listChatMessages(db: Sql, workspaceId: string, chatId: string, a
 /** The files of a chat's messages (seq > afterSeq), for presenting them. */
 export function listChatAttachments(db: Sql, workspaceId: string, chatId: string, afterSeq = 0) {
   return db.query<AttachmentRow & { chat_seq: number }>(
-    `select a.id, a.storage_key, a.name, a.size::float8 as size, a.content_type, a.type_mismatch, a.sha256,
-            a.message_id, a.created_at, a.chat_seq
+    `select ${attachmentColumns()}, a.chat_seq
        from attachments a where a.workspace_id = $1 and a.chat_id = $2 and a.chat_seq > $3
       order by a.chat_seq, a.created_at, a.id`,
     [workspaceId, chatId, afterSeq],

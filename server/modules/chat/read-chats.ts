@@ -7,10 +7,15 @@ import { countOnlineAgents, findChat, findOpenChat, listAgentChats, listWaitingC
 
 /** One chat with its messages: a contact's own, or any of the workspace's for staff. */
 export async function getChat(ctx: Ctx, chatId: string, filesBase: string): Promise<{ chat: Chat; messages: ChatMessage[] }> {
+  const chat = await readChat(ctx, chatId);
+  return { chat, messages: await loadMessages(ctx.db, ctx.workspaceId, chatId, filesBase) };
+}
+
+/** One chat without its messages (what accept, close and start answer). */
+export async function readChat(ctx: Ctx, chatId: string): Promise<Chat> {
   const row = await findChat(ctx.db, ctx.workspaceId, chatId, ctx.actor.type === 'contact' ? ctx.actor.id : undefined);
   if (!row) throw new AppError('not_found');
-  const messages = await loadMessages(ctx.db, ctx.workspaceId, chatId, filesBase);
-  return { chat: presentChat(row), messages };
+  return presentChat(row);
 }
 
 export async function currentChat(ctx: Ctx): Promise<{ chat: Chat | null }> {

@@ -10,7 +10,7 @@ import { chatAvailability } from './availability.ts';
 import { closeChat } from './close-chat.ts';
 import { setPresence } from './presence.ts';
 import { rebaseFiles } from './present.ts';
-import { currentChat, getChat, staffChatList } from './read-chats.ts';
+import { currentChat, getChat, readChat, staffChatList } from './read-chats.ts';
 import { sendChatMessage } from './send-message.ts';
 import { startChat } from './start-chat.ts';
 
@@ -34,7 +34,7 @@ export async function portalChatRoutes(app: FastifyInstance, { deps }: { deps: D
   app.post('/chats', declare('portal', 'contact'), async (request, reply) => {
     const ctx = portalCtx(deps, request);
     const { chatId, message } = await startChat(ctx, request.portal!.workspace, parse(startChatBody, request.body));
-    const { chat } = await getChat(ctx, chatId, files(request));
+    const chat = await readChat(ctx, chatId);
     reply.code(201);
     return { chat, message: rebaseFiles(message, files(request)) };
   });
@@ -53,7 +53,7 @@ export async function portalChatRoutes(app: FastifyInstance, { deps }: { deps: D
     const ctx = portalCtx(deps, request);
     const id = idParam(request.params);
     await closeChat(ctx, id);
-    return { chat: (await getChat(ctx, id, files(request))).chat };
+    return { chat: await readChat(ctx, id) };
   });
 }
 
@@ -75,7 +75,7 @@ export async function staffChatRoutes(app: FastifyInstance, { deps }: { deps: De
     const ctx = staffCtx(deps, request);
     const id = idParam(request.params);
     await acceptChat(ctx, id);
-    return { chat: (await getChat(ctx, id, STAFF_FILES_BASE)).chat };
+    return { chat: await readChat(ctx, id) };
   });
 
   app.post('/chats/:id/messages', declare('staff', 'staff'), async (request, reply) => {
@@ -90,6 +90,6 @@ export async function staffChatRoutes(app: FastifyInstance, { deps }: { deps: De
     const ctx = staffCtx(deps, request);
     const id = idParam(request.params);
     await closeChat(ctx, id);
-    return { chat: (await getChat(ctx, id, STAFF_FILES_BASE)).chat };
+    return { chat: await readChat(ctx, id) };
   });
 }

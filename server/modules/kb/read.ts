@@ -6,9 +6,10 @@
 import type { KbArticlePage, KbArticleSummary, KbCategory, KbCategoryPage, KbHome } from '../../../contracts/kb.ts';
 import type { Sql } from '../../platform/db/db.ts';
 import { AppError } from '../../platform/errors.ts';
-import type { AttachmentRow } from '../attachments/queries.ts';
+import { attachmentColumns, type AttachmentRow } from '../attachments/queries.ts';
 import { excerptOf } from './render.ts';
-import { Params, visibleTo, type KbViewer } from './search.ts';
+import { Params } from '../../platform/db/params.ts';
+import { visibleTo, type KbViewer } from './search.ts';
 
 type SummaryRow = { id: string; slug: string; title: string; body_text: string; category_name: string; updated_at: Date };
 
@@ -135,7 +136,7 @@ export async function findArticleImage(db: Sql, workspaceId: string, viewer: KbV
   const p = new Params();
   const where = visibleTo(p, workspaceId, viewer);
   const [row] = await db.query<AttachmentRow>(
-    `select f.id, f.storage_key, f.name, f.size::float8 as size, f.content_type, f.type_mismatch, f.sha256, f.message_id, f.created_at
+    `select ${attachmentColumns('f')}
        from attachments f join kb_articles a on a.workspace_id = f.workspace_id and a.id = f.kb_article_id
       where ${where} and f.id = ${p.add(id)}`,
     p.values,

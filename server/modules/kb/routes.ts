@@ -15,6 +15,7 @@ import { renderMarkdown } from './render.ts';
 import { AppError } from '../../platform/errors.ts';
 import { STAFF_FILES_BASE } from '../attachments/present.ts';
 import { sendAttachment } from '../attachments/serve.ts';
+import { attachmentId } from '../attachments/queries.ts';
 import { findArticleImage } from './read.ts';
 import { presentHit, searchArticles, type KbViewer } from './search.ts';
 
@@ -26,11 +27,7 @@ const itemSlug = (params: unknown) => {
   return parsed.data.item;
 };
 const VISITOR_COOKIE = 'kbv';
-const attachmentId = (params: unknown) => {
-  const id = (params as { id?: unknown }).id;
-  if (typeof id !== 'string' || !/^[A-Za-z0-9_-]{22,64}$/.test(id)) throw new AppError('not_found');
-  return id;
-};
+
 
 /** Who is reading: a signed-in contact (fully signed in), or anyone. */
 function viewerOf(request: FastifyRequest): KbViewer {

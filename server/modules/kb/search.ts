@@ -7,17 +7,10 @@
  */
 import type { KbSearchHit, SnippetPart } from '../../../contracts/kb.ts';
 import type { Sql } from '../../platform/db/db.ts';
+import { Params } from '../../platform/db/params.ts';
 
 export type KbViewer = { type: 'anonymous' } | { type: 'contact'; clientId: string } | { type: 'staff' };
 
-/** Builds a parameter list as conditions are added. */
-export class Params {
-  readonly values: unknown[] = [];
-  add(v: unknown): string {
-    this.values.push(v);
-    return `$${this.values.length}`;
-  }
-}
 
 /** SQL condition on `a` (kb_articles): published, and visible to this viewer. */
 export function visibleTo(p: Params, workspaceId: string, viewer: KbViewer): string {

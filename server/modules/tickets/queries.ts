@@ -4,6 +4,7 @@
  * see is simply not found.
  */
 import type { Sql } from '../../platform/db/db.ts';
+import { Params } from '../../platform/db/params.ts';
 import type { ContactActor } from '../../platform/context.ts';
 import type { TicketPriority, TicketStatus } from './status.ts';
 
@@ -51,14 +52,6 @@ const ticketJoins = `join clients cl on cl.workspace_id = t.workspace_id and cl.
   join contacts rq on rq.workspace_id = t.workspace_id and rq.id = t.requester_id
   left join staff st on st.workspace_id = t.workspace_id and st.id = t.assignee_id`;
 
-/** Builds a parameter list as conditions are added. */
-class Params {
-  readonly values: unknown[] = [];
-  add(v: unknown): string {
-    this.values.push(v);
-    return `$${this.values.length}`;
-  }
-}
 
 /** SQL condition: the tickets this contact may see (manager: the client's; member: own or CC'd). */
 function contactVisibility(p: Params, workspaceId: string, contact: ContactActor): string {
