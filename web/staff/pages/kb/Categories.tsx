@@ -114,9 +114,13 @@ export function KbCategoriesPage() {
   );
 }
 
-function AddCategory({ onAdded }: { onAdded: (c: KbCategory) => void }) {
-  const [name, setName] = useState('');
-  const [description, setDescription] = useState('');
+/**
+ * A category's name and description being written, and their submission: the name is
+ * required; the server's field errors show under their fields.
+ */
+function useCategoryDraft(initial: { name: string; description: string }, save: (body: { name: string; description: string }) => Promise<void>) {
+  const [name, setName] = useState(initial.name);
+  const [description, setDescription] = useState(initial.description);
   const [errors, setErrors] = useState<Errors>({});
   const [busy, setBusy] = useState(false);
   const nameRef = useRef<HTMLInputElement>(null);
@@ -131,15 +135,7 @@ function AddCategory({ onAdded }: { onAdded: (c: KbCategory) => void }) {
     setBusy(true);
     setErrors({});
     try {
-      const c = await staffApi<KbCategory>('/kb/categories', {
-        method: 'POST',
-        // No position: the server puts a new category last.
-        body: { name: name.trim(), description: description.trim() },
-      });
-      setName('');
-      setDescription('');
-      onAdded(c);
-      nameRef.current?.focus();
+      await save({ name: name.trim(), description: description.trim() });
     } catch (err) {
       const found = fieldErrors(err);
       setErrors(found);
@@ -148,6 +144,19 @@ function AddCategory({ onAdded }: { onAdded: (c: KbCategory) => void }) {
       setBusy(false);
     }
   }
+  return { name, setName, description, setDescription, errors, busy, nameRef, submit };
+}
+
+function AddCategory({ onAdded }: { onAdded: (c: KbCategory) => void }) {
+  const draft = useCategoryDraft({ name: '', description: '' }, async (body) => {
+    // No position: the server puts a new category last.
+    const c = await staffApi<KbCategory>('/kb/categories', { method: 'POST', body });
+    draft.setName('');
+    draft.setDescription('');
+    onAdded(c);
+    draft.nameRef.current?.focus();
+  });
+  const { name, setName, description, setDescription, errors, busy, nameRef, submit } = draft;
 
   return (
     <form className="card inline-form" onSubmit={(e) => void submit(e)} noValidate aria-labelledby="add-category-heading">
@@ -327,34 +336,10 @@ function CategoryRow({
 }
 
 function EditCategory({ category: c, onDone }: { category: KbCategory; onDone: (savedName: string | null) => void }) {
-  const [name, setName] = useState(c.name);
-  const [description, setDescription] = useState(c.description);
-  const [errors, setErrors] = useState<Errors>({});
-  const [busy, setBusy] = useState(false);
-  const nameRef = useRef<HTMLInputElement>(null);
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    if (!name.trim()) {
-      setErrors({ name: 'Enter the category’s name' });
-      nameRef.current?.focus();
-      return;
-    }
-    setBusy(true);
-    setErrors({});
-    try {
-      await staffApi<KbCategory>(`/kb/categories/${c.id}`, {
-        method: 'PATCH',
-        body: { name: name.trim(), description: description.trim(), position: c.position },
-      });
-      onDone(name.trim());
-    } catch (err) {
-      const found = fieldErrors(err);
-      setErrors(found);
-      setBusy(false);
-      if (found.name) nameRef.current?.focus();
-    }
-  }
+  const { name, setName, description, setDescription, errors, busy, nameRef, submit } = useCategoryDraft(c, async (body) => {
+    await staffApi<KbCategory>(`/kb/categories/${c.id}`, { method: 'PATCH', body: { ...body, position: c.position } });
+    onDone(body.name);
+  });
 
   return (
     <form
