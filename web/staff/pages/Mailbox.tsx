@@ -64,6 +64,14 @@ export function MailboxPage() {
   const api = `/mail?${new URLSearchParams({ ...(status ? { status } : {}), page: String(page) }).toString()}`;
   const list = useLoad<MailPage>(isAdmin ? api : null);
   const data = list.data;
+  // Mail is queued by a job a moment after the action that sends it: keep the list current
+  // while it is on screen (an admin waiting for a sign-in link sees it arrive).
+  const { reload } = list;
+  useEffect(() => {
+    if (!isAdmin) return;
+    const t = setInterval(() => document.visibilityState === 'visible' && reload(), 3000);
+    return () => clearInterval(t);
+  }, [isAdmin, reload]);
 
   const openRow = (e: MouseEvent<HTMLTableRowElement>, id: string) => {
     if ((e.target as HTMLElement).closest('a, button')) return;
