@@ -119,7 +119,8 @@ export type PortalTicket = PortalTicketSummary & {
   can: { reply: boolean; close: boolean };
 };
 
-export type Page<T> = { items: T[]; page: number; pageSize: number; total: number };
+/** A page of a list. `total` stops counting at a cap; `totalCapped` says there are more than that. */
+export type Page<T> = { items: T[]; page: number; pageSize: number; total: number; totalCapped: boolean };
 
 export type StaffTicketSummary = {
   number: number;

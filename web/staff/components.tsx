@@ -180,8 +180,21 @@ export function NumberField(props: {
 }
 
 /** Previous / "Page n of m" / Next links under a paged list; nothing when there is only one page. */
-export function Pagination({ page, pages, href }: { page: number; pages: number; href: (page: number) => string }) {
-  if (pages <= 1) return null;
+export function Pagination({
+  page,
+  pages,
+  href,
+  label = String(pages),
+  hasNext = page < pages,
+}: {
+  page: number;
+  pages: number;
+  href: (page: number) => string;
+  /** "12", or "400+" when the total was capped. */
+  label?: string;
+  hasNext?: boolean;
+}) {
+  if (pages <= 1 && !hasNext) return null;
   return (
     <nav aria-label="Pagination" className="pagination">
       {page > 1 ? (
@@ -194,9 +207,9 @@ export function Pagination({ page, pages, href }: { page: number; pages: number;
         </span>
       )}
       <span className="page-of">
-        Page {page} of {pages}
+        Page {page} of {label}
       </span>
-      {page < pages ? (
+      {hasNext ? (
         <Link className="btn btn-small" to={href(page + 1)}>
           Next<span className="visually-hidden"> page</span>
           <span aria-hidden="true"> →</span>

@@ -42,3 +42,18 @@ export function relativeTime(iso: string, now = Date.now()): string {
 export function fullTime(iso: string): string {
   return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
+
+type Counted = { items: unknown[]; page: number; pageSize: number; total: number; totalCapped: boolean };
+
+/** A list's total as shown: "1,234", or "10,000+" when the server stopped counting. */
+export const totalText = (p: Counted) => `${p.total.toLocaleString('en-US')}${p.totalCapped ? '+' : ''}`;
+
+/**
+ * Where a page stands: how many pages (at least the current one), whether there is a next
+ * one, and "12" or "400+" for "Page 3 of …". Past a capped count, a full page means more.
+ */
+export function pageInfo(p: Counted): { pages: number; label: string; hasNext: boolean } {
+  const pages = Math.max(1, p.page, Math.ceil(p.total / p.pageSize));
+  if (!p.totalCapped) return { pages, label: String(pages), hasNext: p.page < pages };
+  return { pages, label: `${pages.toLocaleString('en-US')}+`, hasNext: p.items.length === p.pageSize };
+}

@@ -61,7 +61,7 @@ export async function mailboxRoutes(app: FastifyInstance, { deps }: { deps: Deps
         [ctx.workspaceId, q.status ?? null],
       ),
     ]);
-    return { items: rows.map(summary), page: q.page, pageSize: PAGE_SIZE, total: count?.n ?? 0 };
+    return { items: rows.map(summary), page: q.page, pageSize: PAGE_SIZE, total: count?.n ?? 0, totalCapped: false };
   });
 
   const detail = async (workspaceId: string, id: string): Promise<MailDetail> => {

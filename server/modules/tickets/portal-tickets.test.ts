@@ -154,6 +154,64 @@ describe('portal tickets', () => {
     expect((await s.get('/tickets?page=0')).json().error.code).toBe('validation_failed');
   });
 
+  it("pages a member's own and CC'd tickets together by last activity, filters both, counts both", async () => {
+    const ws = await createWorkspace(env.db);
+    const [a] = ws.clients;
+    const me = await signInPortal(env.app, ws.slug, a.members[0].email);
+    const colleague = await signInPortal(env.app, ws.slug, a.members[1].email);
+    const agent = await signInStaff(env.app, ws.agent.email);
+    // Interleaved in time: mine, the colleague's (I am CC'd on every other one), mine…
+    const mine: number[] = [];
+    const ccd: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      mine.push(await portalTicket(me, `Mine ${i}`));
+      const theirs = await portalTicket(colleague, `Theirs ${i}`);
+      if (i % 2 === 0) {
+        expect((await agent.put(`/tickets/${theirs}/cc`, { contactIds: [a.members[0].id] })).statusCode).toBe(200);
+        ccd.push(theirs);
+      }
+    }
+    // Updated order is the order of the last change: the CC change touched each CC'd ticket
+    // right after it was created, so newest first is creation order reversed.
+    const expected = [...mine, ...ccd].sort((x, y) => y - x);
+    const page1 = (await me.get('/tickets')).json();
+    expect(page1).toMatchObject({ total: 30, totalCapped: false, pageSize: 25 });
+    const page2 = (await me.get('/tickets?page=2')).json();
+    expect([...page1.items, ...page2.items].map((t: { number: number }) => t.number)).toEqual(expected);
+    // A filter applies to both sources.
+    await agent.patch(`/tickets/${ccd[3]}`, { status: 'pending' });
+    await agent.patch(`/tickets/${mine[5]}`, { status: 'pending' });
+    const pending = (await me.get('/tickets?status=pending')).json();
+    expect(pending.items.map((t: { number: number }) => t.number)).toEqual([mine[5], ccd[3]]);
+    expect(pending.total).toBe(2);
+    // The colleague sees only their 20, never mine.
+    expect((await colleague.get('/tickets')).json().total).toBe(20);
+  });
+
+  it('stops counting at 1,000 and says so; pages past the count still work', async () => {
+    const ws = await createWorkspace(env.db);
+    const member = ws.clients[0].members[0];
+    const me = await signInPortal(env.app, ws.slug, member.email);
+    await portalTicket(me, 'The newest one, made through the API');
+    // 1,010 older tickets straight into the database (creating them one by one takes minutes).
+    await env.db.query(
+      `insert into tickets (workspace_id, number, client_id, requester_id, subject, description, priority, status, source, created_at, updated_at)
+       select $1, 1 + g, $2, $3, 'Old ticket ' || g, 'x', 'normal', 'open', 'portal', now() - g * interval '1 minute', now() - g * interval '1 minute'
+         from generate_series(1, 1010) g`,
+      [ws.id, ws.clients[0].id, member.id],
+    );
+    await env.db.query('update workspaces set ticket_seq = 1011 where id = $1', [ws.id]);
+    const page1 = (await me.get('/tickets')).json();
+    expect(page1).toMatchObject({ total: 1000, totalCapped: true });
+    expect(page1.items[0].subject).toBe('The newest one, made through the API');
+    const last = (await me.get('/tickets?page=41')).json();
+    expect(last.items.map((t: { subject: string }) => t.subject)).toEqual(
+      Array.from({ length: 11 }, (_, i) => `Old ticket ${1000 + i}`),
+    );
+    // A filter that matches few is counted exactly again.
+    expect((await me.get('/tickets?q=Old%20ticket%20100')).json()).toMatchObject({ total: 11, totalCapped: false });
+  });
+
   it('shows the public thread and never an internal note', async () => {
     const ws = await createWorkspace(env.db);
     const contact = await signInPortal(env.app, ws.slug, ws.clients[0].manager.email);

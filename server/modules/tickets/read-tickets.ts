@@ -27,8 +27,8 @@ export async function listPortalTickets(
   ctx: PortalCtx,
   query: z.infer<typeof portalListQuery>,
 ): Promise<Page<PortalTicketSummary>> {
-  const { rows, total } = await listContactTickets(ctx.db, ctx.workspaceId, ctx.actor, query);
-  return { items: rows.map(portalSummary), page: query.page, pageSize: PAGE_SIZE, total };
+  const { rows, total, totalCapped } = await listContactTickets(ctx.db, ctx.workspaceId, ctx.actor, query);
+  return { items: rows.map(portalSummary), page: query.page, pageSize: PAGE_SIZE, total, totalCapped };
 }
 
 export async function getPortalTicket(
@@ -52,12 +52,12 @@ export async function listStaffTickets(
   query: z.infer<typeof staffListQuery>,
 ): Promise<Page<StaffTicketSummary>> {
   const assignee = query.assignee === 'me' ? ctx.actor.id : query.assignee;
-  const { rows, total } = await listWorkspaceTickets(ctx.db, ctx.workspaceId, {
+  const { rows, total, totalCapped } = await listWorkspaceTickets(ctx.db, ctx.workspaceId, {
     ...query,
     assignee,
     clientId: query.client,
   });
-  return { items: rows.map(staffSummary), page: query.page, pageSize: PAGE_SIZE, total };
+  return { items: rows.map(staffSummary), page: query.page, pageSize: PAGE_SIZE, total, totalCapped };
 }
 
 export async function getStaffTicket(ctx: StaffCtx, number: number): Promise<StaffTicket> {

@@ -45,6 +45,26 @@ describe('staff tickets', () => {
     expect(bad.json().error.fields.map((f: { field: string }) => f.field).sort()).toEqual(['assignee', 'priority.0']);
   });
 
+  it('counts a queue up to 10,000 and then says "more"; filters are counted within it', async () => {
+    const ws = await createWorkspace(env.db);
+    const c = ws.clients[0];
+    await env.db.query(
+      `insert into tickets (workspace_id, number, client_id, requester_id, subject, description, priority, status, source)
+       select $1, g, $2, $3, 'Bulk ' || g, 'x', case when g % 100 = 0 then 'urgent' else 'normal' end, 'open', 'staff'
+         from generate_series(1, 10005) g`,
+      [ws.id, c.id, c.manager.id],
+    );
+    await env.db.query('update workspaces set ticket_seq = 10005 where id = $1', [ws.id]);
+    const agent = await signInStaff(env.app, ws.agent.email);
+    const all = (await agent.get('/tickets')).json();
+    expect(all).toMatchObject({ total: 10_000, totalCapped: true, pageSize: 25 });
+    expect(all.items).toHaveLength(25);
+    expect((await agent.get('/tickets?priority=urgent')).json()).toMatchObject({ total: 100, totalCapped: false });
+    // Another workspace's queue does not count these.
+    const other = await createWorkspace(env.db);
+    expect((await (await signInStaff(env.app, other.agent.email)).get('/tickets')).json()).toMatchObject({ total: 0, totalCapped: false });
+  });
+
   it('replies publicly, adds internal notes, and records each change as a timeline event', async () => {
     const ws = await createWorkspace(env.db);
     const contact = await signInPortal(env.app, ws.slug, ws.clients[0].members[0].email);

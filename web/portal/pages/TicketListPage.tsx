@@ -2,6 +2,7 @@ import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 
 import { Link, useSearchParams } from 'react-router';
 import type { Page, PortalTicketSummary, TicketStatus } from '../../../contracts/tickets.ts';
 import { ApiError } from '../../ui/api.ts';
+import { pageInfo, totalText } from '../../ui/format.ts';
 import { useLiveTopic } from '../../ui/live.ts';
 import { useLive } from '../live.tsx';
 import { LoadFailed, PageHeading, Priority, StatusBadge, Time } from '../components/bits.tsx';
@@ -227,7 +228,7 @@ function ResultSummary({ data, filterLabel, q }: { data: Page<PortalTicketSummar
   const text =
     data.items.length === 0
       ? ''
-      : `Showing ${from}–${to} of ${data.total} ${data.total === 1 ? 'ticket' : 'tickets'}${scope ? ` ${scope}` : ''}`;
+      : `Showing ${from}–${to} of ${totalText(data)} ${data.total === 1 ? 'ticket' : 'tickets'}${scope ? ` ${scope}` : ''}`;
   return (
     <p className="result-summary" role="status">
       {text}
@@ -307,17 +308,17 @@ function TicketCards({ items, showRequester }: { items: PortalTicketSummary[]; s
 }
 
 function Pagination({ data, onPage }: { data: Page<PortalTicketSummary>; onPage: (page: number) => void }) {
-  const pages = Math.max(1, Math.ceil(data.total / data.pageSize));
-  if (pages <= 1) return null;
+  const { pages, label, hasNext } = pageInfo(data);
+  if (pages <= 1 && !hasNext) return null;
   return (
     <nav className="pagination" aria-label="Pagination">
       <button type="button" className="btn" disabled={data.page <= 1} onClick={() => onPage(data.page - 1)}>
         <span aria-hidden="true">←</span> Previous
       </button>
       <span className="pagination-where">
-        Page {data.page} of {pages}
+        Page {data.page} of {label}
       </span>
-      <button type="button" className="btn" disabled={data.page >= pages} onClick={() => onPage(data.page + 1)}>
+      <button type="button" className="btn" disabled={!hasNext} onClick={() => onPage(data.page + 1)}>
         Next <span aria-hidden="true">→</span>
       </button>
     </nav>

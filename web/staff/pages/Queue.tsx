@@ -1,7 +1,7 @@
 import { useEffect, useId, useState, type MouseEvent, type ReactNode } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import type { Page, StaffTicketSummary, TicketPriority, TicketStatus } from '../../../contracts/tickets.ts';
-import { priorityLabel, staffStatusLabel } from '../../ui/format.ts';
+import { pageInfo, priorityLabel, staffStatusLabel, totalText } from '../../ui/format.ts';
 import { ErrorAlert, Loading, PageHeading, Pagination, Priority, StatusBadge, TimeAgo } from '../components.tsx';
 import { useClients, useStaffMembers } from '../directory.ts';
 import {
@@ -274,8 +274,8 @@ function Results({
   if (!data) return <Loading what="tickets" />;
 
   const first = data.total === 0 ? 0 : (data.page - 1) * data.pageSize + 1;
-  const last = Math.min(data.total, data.page * data.pageSize);
-  const pages = Math.max(1, Math.ceil(data.total / data.pageSize));
+  const last = first + data.items.length - 1;
+  const paging = pageInfo(data);
   const pageLink = (page: number) => {
     const s = filtersToSearch({ ...filters, page }).toString();
     return s ? `/?${s}` : '/';
@@ -291,7 +291,7 @@ function Results({
     <div className="results">
       {error ? <ErrorAlert error={error} /> : null}
       <p className="result-count" role="status">
-        {data.total === 0 ? 'No tickets' : `${first}–${last} of ${data.total} ticket${data.total === 1 ? '' : 's'}`}
+        {data.total === 0 ? 'No tickets' : data.items.length === 0 ? `${totalText(data)} ticket${data.total === 1 ? '' : 's'}` : `${first}–${last} of ${totalText(data)} ticket${data.total === 1 ? '' : 's'}`}
       </p>
       {data.items.length === 0 ? (
         <div className="empty card">
@@ -365,7 +365,7 @@ function Results({
           </table>
         </div>
       )}
-      <Pagination page={data.page} pages={pages} href={pageLink} />
+      <Pagination page={data.page} pages={paging.pages} label={paging.label} hasNext={paging.hasNext} href={pageLink} />
     </div>
   );
 }
