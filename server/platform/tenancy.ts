@@ -1,6 +1,14 @@
 import type { Db, Sql } from './db/db.ts';
 import { first } from './db/db.ts';
 import { AppError } from './errors.ts';
+import { hashToken } from './auth/tokens.ts';
+import {
+  portalSessionColumns,
+  portalSessionOf,
+  portalSessionSource,
+  sessionRowFromJson,
+  type PortalSession,
+} from './auth/sessions.ts';
 import type { ChatHours } from '../../contracts/chat.ts';
 
 export type WorkspaceRow = {
@@ -27,21 +35,34 @@ export type WorkspaceRow = {
   kb_language: string;
 };
 
-const columns = `id, slug, name, portal_ticket_creation, portal_ticket_closing, signin_password, signin_magic_link,
-  signin_access_link, registration, registration_client_id, mfa_required_contacts, mfa_required_staff,
-  magic_link_ttl_hours, access_link_ttl_days, upload_max_files, upload_max_file_bytes, chat_enabled, chat_hours, kb_language`;
+const columnNames = [
+  'id', 'slug', 'name', 'portal_ticket_creation', 'portal_ticket_closing', 'signin_password', 'signin_magic_link',
+  'signin_access_link', 'registration', 'registration_client_id', 'mfa_required_contacts', 'mfa_required_staff',
+  'magic_link_ttl_hours', 'access_link_ttl_days', 'upload_max_files', 'upload_max_file_bytes', 'chat_enabled', 'chat_hours', 'kb_language',
+];
+const columns = columnNames.join(', ');
 
 /**
- * The workspace whose portal this request is on. Today the portal is addressed by path
- * (`/portal/{slug}`); verified custom domains (SPEC §9) will resolve here first, by Host.
- * An unknown slug is a plain 404 that reveals nothing.
+ * The workspace whose portal this request is on, and the contact's session there if the
+ * cookie holds one — one round trip for both (every portal request starts here). Today the
+ * portal is addressed by path (`/portal/{slug}`); verified custom domains (SPEC §9) will
+ * resolve here first, by Host. An unknown slug is a plain 404 that reveals nothing.
  */
-export async function resolvePortalWorkspace(db: Db, slug: string): Promise<WorkspaceRow> {
-  const ws = /^[a-z0-9-]{1,48}$/.test(slug)
-    ? await first<WorkspaceRow>(db, `select ${columns} from workspaces where slug = $1`, [slug])
-    : undefined;
-  if (!ws) throw new AppError('not_found');
-  return ws;
+export async function resolvePortal(
+  db: Db,
+  slug: string,
+  token: string | undefined,
+): Promise<{ workspace: WorkspaceRow; session: PortalSession | undefined }> {
+  if (!/^[a-z0-9-]{1,48}$/.test(slug)) throw new AppError('not_found');
+  const [row] = await db.query<WorkspaceRow & { session: Record<string, unknown> | null }>(
+    `select ${columnNames.map((c) => `w.${c}`).join(', ')},
+            (select row_to_json(x) from (select ${portalSessionColumns} from ${portalSessionSource('$2', 'w.id')}) x) as session
+       from workspaces w where w.slug = $1`,
+    [slug, token ? hashToken(token) : null],
+  );
+  if (!row) throw new AppError('not_found');
+  const { session, ...workspace } = row;
+  return { workspace, session: session ? await portalSessionOf(db, sessionRowFromJson(session)) : undefined };
 }
 
 export async function workspaceById(db: Sql, id: string): Promise<WorkspaceRow> {

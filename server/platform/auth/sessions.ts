@@ -46,7 +46,7 @@ export async function createSession(tx: Sql, s: NewSession): Promise<{ token: st
   return { token, csrfToken };
 }
 
-type SessionRow = {
+export type SessionRow = {
   session_id: string;
   workspace_id: string;
   csrf_token: string;
@@ -89,20 +89,21 @@ async function touch(db: Db, row: SessionRow): Promise<void> {
   }
 }
 
-/**
- * The live portal session for this token in this workspace, or undefined. A token from
- * another workspace, a revoked or expired session, or a disabled contact all give undefined.
- */
-export async function findPortalSession(db: Db, workspaceId: string, token: string): Promise<PortalSession | undefined> {
-  const [row] = await db.query<SessionRow>(
-    `select ${sessionColumns}, c.id as actor_id, c.client_id, c.role, c.name, c.email
-       from sessions s
-       join contacts c on c.workspace_id = s.workspace_id and c.id = s.contact_id
-      where s.token_hash = $1 and s.workspace_id = $2 and s.surface = 'portal'
-        and s.revoked_at is null and s.expires_at > now() and c.status = 'active'`,
-    [hashToken(token), workspaceId],
-  );
-  if (!row) return undefined;
+/** Columns and source of a live portal session: `hash` is the token's hash, `workspace` the workspace id (SQL). */
+export const portalSessionColumns = `${sessionColumns}, c.id as actor_id, c.client_id, c.role, c.name, c.email`;
+export const portalSessionSource = (hash: string, workspace: string) => `sessions s
+  join contacts c on c.workspace_id = s.workspace_id and c.id = s.contact_id
+  where s.token_hash = ${hash} and s.workspace_id = ${workspace} and s.surface = 'portal'
+    and s.revoked_at is null and s.expires_at > now() and c.status = 'active'`;
+
+/** A session row that came through `row_to_json` (timestamps as text). */
+export function sessionRowFromJson(j: Record<string, unknown>): SessionRow {
+  const row = j as unknown as SessionRow;
+  return { ...row, authenticated_at: new Date(j.authenticated_at as string), last_seen_at: new Date(j.last_seen_at as string) };
+}
+
+/** A row of `portalSessionColumns` as a session (touching last_seen_at now and then). */
+export async function portalSessionOf(db: Db, row: SessionRow): Promise<PortalSession> {
   await touch(db, row);
   return {
     ...base(row),

@@ -2,8 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.ts';
 import type { Deps, PortalCtx, StaffCtx } from '../context.ts';
 import { AppError } from '../errors.ts';
-import { findPortalSession, findStaffSession, type PortalSession, type StaffSession } from '../auth/sessions.ts';
-import { resolvePortalWorkspace, type WorkspaceRow } from '../tenancy.ts';
+import { findStaffSession, type PortalSession, type StaffSession } from '../auth/sessions.ts';
+import { resolvePortal, type WorkspaceRow } from '../tenancy.ts';
 import { isMutation } from './route-config.ts';
 
 export const PORTAL_COOKIE = 'sid';
@@ -42,9 +42,7 @@ export function portalSurface(app: FastifyInstance, deps: Deps) {
   app.decorateRequest('portal', null);
   app.addHook('onRequest', async (request) => {
     const { slug } = request.params as { slug: string };
-    const workspace = await resolvePortalWorkspace(deps.db, slug);
-    const token = request.cookies[PORTAL_COOKIE];
-    const session = token ? await findPortalSession(deps.db, workspace.id, token) : undefined;
+    const { workspace, session } = await resolvePortal(deps.db, slug, request.cookies[PORTAL_COOKIE]);
     request.portal = { workspace, session };
     const access = request.routeOptions.config.access;
     if (access === 'contact' || access === 'contact-mfa') {
