@@ -31,12 +31,15 @@ export async function createPortalTicket(
 ): Promise<{ number: number }> {
   if (!settings.ticketCreation) throw new AppError('portal_ticket_creation_disabled');
   return mutate(ctx, (tx, record) => onceFor(tx, ctx, idempotencyKey, 'ticket.create', input, async () => {
-    const number = await nextTicketNumber(tx, ctx.workspaceId);
-    const [row] = await tx.query<{ id: string }>(
-      `insert into tickets (workspace_id, number, client_id, requester_id, subject, description, priority, status, source)
-       values ($1, $2, $3, $4, $5, $6, $7, 'new', 'portal') returning id`,
-      [ctx.workspaceId, number, ctx.actor.clientId, ctx.actor.id, input.subject, input.description, input.priority],
+    // The number and the row in one statement: the workspace row stays locked from here to
+    // the commit, and concurrent creates queue on it, so every round trip saved here counts.
+    const [row] = await tx.query<{ id: string; number: number }>(
+      `with n as (update workspaces set ticket_seq = ticket_seq + 1 where id = $1 returning ticket_seq)
+       insert into tickets (workspace_id, number, client_id, requester_id, subject, description, priority, status, source)
+       select $1, n.ticket_seq, $2, $3, $4, $5, $6, 'new', 'portal' from n returning id, number`,
+      [ctx.workspaceId, ctx.actor.clientId, ctx.actor.id, input.subject, input.description, input.priority],
     );
+    const number = row!.number;
     const files = await claimAttachments(tx, ctx, input.attachmentIds, { ticketId: row!.id, messageId: null });
     await record({ type: 'ticket.created', ticketId: row!.id, payload: { number, source: 'portal', files } });
     failpoint(ctx.config.failpoint, 'ticket.before-commit');

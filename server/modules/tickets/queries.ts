@@ -44,14 +44,21 @@ export type MessageRow = {
   author_name: string | null;
 };
 
-const ticketColumns = `t.id, t.number, t.subject, t.description, t.status, t.priority, t.source,
-  t.client_id, cl.name as client_name, t.requester_id, rq.name as requester_name, rq.email::text as requester_email,
-  t.assignee_id, st.name as assignee_name, t.created_at, t.updated_at, t.solved_at, t.closed_at`;
-
-const ticketJoins = `join clients cl on cl.workspace_id = t.workspace_id and cl.id = t.client_id
-  join contacts rq on rq.workspace_id = t.workspace_id and rq.id = t.requester_id
-  left join staff st on st.workspace_id = t.workspace_id and st.id = t.assignee_id`;
-
+/**
+ * A ticket's columns with the names it shows. The names come from scalar subqueries rather
+ * than joins: the result is the same (one index lookup each), but PostgreSQL plans a query
+ * with three joins against a ticket table of ten indexes in about 1.6 ms, and this in 0.35 ms,
+ * while either runs in 0.2 ms (a member's list on the bench data set) — planning was most
+ * of the database's work for every ticket list and page.
+ */
+const ticketColumns = `t.id, t.number, t.subject, t.description, t.status, t.priority, t.source, t.client_id,
+  (select cl.name from clients cl where cl.workspace_id = t.workspace_id and cl.id = t.client_id) as client_name,
+  t.requester_id,
+  (select rq.name from contacts rq where rq.workspace_id = t.workspace_id and rq.id = t.requester_id) as requester_name,
+  (select rq.email::text from contacts rq where rq.workspace_id = t.workspace_id and rq.id = t.requester_id) as requester_email,
+  t.assignee_id,
+  (select st.name from staff st where st.workspace_id = t.workspace_id and st.id = t.assignee_id) as assignee_name,
+  t.created_at, t.updated_at, t.solved_at, t.closed_at`;
 
 /** SQL condition: the tickets this contact may see (manager: the client's; member: own or CC'd). */
 function contactVisibility(p: Params, workspaceId: string, contact: ContactActor): string {
@@ -114,7 +121,7 @@ async function listPage(db: Sql, p: Params, sources: string[], page: number, cap
     db.query<TicketRow>(
       `select ${ticketColumns}
          from (${sources.map((s) => branch(s, upTo)).join(' union all ')}) v
-         join tickets t on t.id = v.id ${ticketJoins}
+         join tickets t on t.id = v.id
         order by ${order} limit ${limit} offset ${skip}`,
       p.values,
     ),
@@ -178,7 +185,7 @@ export async function findContactTicket(
   const p = new Params();
   const vis = contactVisibility(p, workspaceId, contact);
   const [row] = await db.query<TicketRow>(
-    `select ${ticketColumns} from tickets t ${ticketJoins}
+    `select ${ticketColumns} from tickets t
       where ${vis} and t.number = ${p.add(number)} ${forUpdate ? 'for update of t' : ''}`,
     p.values,
   );
@@ -193,7 +200,7 @@ export async function findWorkspaceTicket(
   forUpdate = false,
 ): Promise<TicketRow | undefined> {
   const [row] = await db.query<TicketRow>(
-    `select ${ticketColumns} from tickets t ${ticketJoins}
+    `select ${ticketColumns} from tickets t
       where t.workspace_id = $1 and t.number = $2 ${forUpdate ? 'for update of t' : ''}`,
     [workspaceId, number],
   );
@@ -204,10 +211,9 @@ export async function findWorkspaceTicket(
 export function listMessages(db: Sql, workspaceId: string, ticketId: string, publicOnly: boolean) {
   return db.query<MessageRow>(
     `select m.id, m.kind, m.public, m.body, m.event, m.created_at, m.author_contact_id, m.author_staff_id,
-            coalesce(c.name, s.name) as author_name
+            coalesce((select c.name from contacts c where c.workspace_id = m.workspace_id and c.id = m.author_contact_id),
+                     (select s.name from staff s where s.workspace_id = m.workspace_id and s.id = m.author_staff_id)) as author_name
        from ticket_messages m
-       left join contacts c on c.workspace_id = m.workspace_id and c.id = m.author_contact_id
-       left join staff s on s.workspace_id = m.workspace_id and s.id = m.author_staff_id
       where m.workspace_id = $1 and m.ticket_id = $2 ${publicOnly ? 'and m.public' : ''}
       order by m.created_at, m.position`,
     [workspaceId, ticketId],
