@@ -1,56 +1,88 @@
 /**
  * A deterministic data set for benches: many tenants of very different sizes, loaded into
- * PostgreSQL with COPY. Workspaces, clients, contacts and tickets follow a Zipf-like skew
- * (workspace i weighs 1/(i+1)^1.1; a workspace's clients and a client's contacts the same),
- * so a few tenants are big and most are small. Tickets arrive over the last two years (more
- * of them lately), are numbered 1..n per workspace in time order, and carry threads of public
- * replies, internal notes and the status changes the application itself would have written.
+ * PostgreSQL with COPY, or into an embedded database directory (PGlite). Workspaces, clients,
+ * contacts, tickets and KB articles follow a Zipf-like skew (workspace i weighs 1/(i+1)^1.1;
+ * a workspace's clients and a client's contacts the same), so a few tenants are big and most
+ * are small. Tickets arrive over the last two years (more of them lately), are numbered 1..n
+ * per workspace in time order, and carry threads of public replies, internal notes and the
+ * status changes the application itself would have written.
+ *
+ * The knowledge base: each workspace has a few categories and articles (at least 5) about
+ * everyday IT support (printers, VPN, email, passwords, Wi-Fi, laptops…), mostly published,
+ * some drafts; visible to the public, to contacts, to chosen clients (kb_article_clients) or
+ * to staff only. Bodies are Markdown rendered by the application's renderer (each distinct
+ * body once), slugs are allocated as saving an article does (kb_slugs holds the current one),
+ * and the search vectors are computed afterwards by the database with the application's
+ * expression. The big and small workspaces each get 10 published printer articles every
+ * contact may see, so the manifest's KB search ("printer") finds at least 10 for the member.
+ * No votes, deflections or failed searches are generated (helpful counts are 0; views are not).
  *
  * The same parameters and seed give the same rows: every random choice comes from seeded
  * PRNGs and every id is derived from (seed, kind, index), so foreign keys are written without
  * reading anything back, and nothing larger than the directory (ids of clients, contacts and
  * staff) is held in memory: tickets, messages and CCs are generated on the fly and streamed
- * to three COPY connections at once.
+ * to three COPY connections at once. (The rows are the same on both targets but for the
+ * search vectors, which follow the server's stemmer: PGlite 0.5 is PostgreSQL 18.)
  *
- * By default the foreign keys, primary/unique keys and indexes of the loaded tables are
- * dropped before the load and re-created afterwards (exactly as they were, from the
- * catalog), which validates every key and reference in bulk; `--keep-constraints` loads
+ * PostgreSQL: by default the foreign keys, primary/unique keys and indexes of the loaded
+ * tables are dropped before the load and re-created afterwards (exactly as they were, from
+ * the catalog), which validates every key and reference in bulk; `--keep-constraints` loads
  * with everything in place instead (slower; tickets then go in before their messages).
- * Then it creates known sessions, runs ANALYZE and writes bench/results/dataset.json.
+ *
+ * PGlite (`--embedded-dir`, a new or empty directory: what Portico opens as DATA_DIR/pg when
+ * DATABASE_URL is unset): created and migrated by the application's migrate(), then loaded on
+ * its one connection with the keys in place, each table as COPY … FROM '/dev/blob' in chunks
+ * of at most 16 MB, and closed at the end so that Portico can open it.
+ *
+ * Then it creates known sessions, runs VACUUM (ANALYZE) and writes bench/results/dataset.json
+ * (the manifest: sessions, the big and small workspaces, their KB search and its hit count).
  *
  *   npm run bench:generate -- --quick                 (a few seconds; database portico_bench, created fresh)
- *   npm run bench:generate                            (full size: 200 workspaces … 5,000,000 messages, about a minute)
- *   npm run bench:generate -- --workspaces 200 --clients 1000 --contacts 20000 --tickets 200000 --messages 1000000
+ *   npm run bench:generate                            (full size: 200 workspaces … 5,000,000 messages, 20,000 articles, about a minute)
+ *   npm run bench:generate -- --workspaces 200 --clients 1000 --contacts 20000 --tickets 200000 --messages 1000000 --articles 5000
  *   npm run bench:generate -- --database-url postgres://… --seed 7 --verify
+ *   npm run bench:generate -- --quick --embedded-dir ./data/pg --verify       (then: DATA_DIR=./data npm start)
  */
 import { once } from 'node:events';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { from as copyFrom, type CopyStreamQuery } from 'pg-copy-streams';
+import { PGlite } from '@electric-sql/pglite';
+import { citext } from '@electric-sql/pglite/contrib/citext';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { hash as argon2 } from '@node-rs/argon2';
+import { renderMarkdown } from '../server/modules/kb/render.ts';
+import { searchArticles } from '../server/modules/kb/search.ts';
+import { slugify } from '../server/modules/kb/slug.ts';
 import { checkPassword } from '../server/platform/auth/passwords.ts';
 import { hashToken } from '../server/platform/auth/tokens.ts';
-import { openPostgres } from '../server/platform/db/db.ts';
+import { openPglite, openPostgres, type Db, type Sql } from '../server/platform/db/db.ts';
 import { migrate } from '../server/platform/db/migrate.ts';
 import { freshDatabase } from './lib.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Options
 
-export type Sizes = { workspaces: number; clients: number; contacts: number; tickets: number; messages: number };
+export type Sizes = { workspaces: number; clients: number; contacts: number; tickets: number; messages: number; articles: number };
 
-export const FULL: Sizes = { workspaces: 200, clients: 5_000, contacts: 100_000, tickets: 1_000_000, messages: 5_000_000 };
-export const QUICK: Sizes = { workspaces: 20, clients: 200, contacts: 4_000, tickets: 20_000, messages: 100_000 };
+export const FULL: Sizes = { workspaces: 200, clients: 5_000, contacts: 100_000, tickets: 1_000_000, messages: 5_000_000, articles: 20_000 };
+export const QUICK: Sizes = { workspaces: 20, clients: 200, contacts: 4_000, tickets: 20_000, messages: 100_000, articles: 1_000 };
 
 export type GenerateOptions = Partial<Sizes> & {
   /** Default 1. */
   seed?: number;
   /** Load into this (migrated or empty) database; default: a fresh `portico_bench` on 127.0.0.1. */
   databaseUrl?: string;
+  /**
+   * Load into an embedded database (PGlite) created in this directory instead (it must not
+   * exist or be empty): the directory Portico opens as `DATA_DIR/pg` when DATABASE_URL is unset.
+   * Always loads with the keys in place (`keepConstraints`).
+   */
+  embeddedDir?: string;
   /** The data set's "now" (tickets span the two years before it); default: today 00:00 UTC. */
   now?: Date;
   /** Where to write the manifest; default bench/results/dataset.json; null: don't write one. */
@@ -348,6 +380,548 @@ class Text {
     return this.lines(r, this.noteLines, 1, 2);
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Knowledge base: categories, and articles about everyday IT support
+
+/** A workspace's categories are the first few of these (the first is the catch-all). */
+const KB_CATEGORIES: readonly { name: string; description: string }[] = [
+  { name: 'Getting started', description: 'Using the portal, writing good tickets and what to do on your first day.' },
+  { name: 'Printers and scanners', description: 'Office printers, label printers, toner and scanning to email.' },
+  { name: 'Email and calendar', description: 'Outlook, shared mailboxes, calendars and out-of-office replies.' },
+  { name: 'Network and VPN', description: 'Working from home, the VPN, Wi-Fi and the office network.' },
+  { name: 'Accounts and passwords', description: 'Password resets, locked accounts and two-step verification.' },
+  { name: 'Laptops and hardware', description: 'Laptops, monitors, docking stations, keyboards and headsets.' },
+  { name: 'Phones and meetings', description: 'Desk phones, voicemail, Teams calls and meeting rooms.' },
+  { name: 'Files and backup', description: 'The shared drive, OneDrive, restoring deleted files and backups.' },
+  { name: 'Software and licenses', description: 'Installing software, updates and licenses.' },
+  { name: 'Mobile devices', description: 'Company email and apps on phones and tablets.' },
+  { name: 'Security', description: 'Phishing, suspicious email, lost devices and safe habits.' },
+  { name: 'Billing and orders', description: 'Invoices, orders, quotes and your account with us.' },
+];
+
+type KbTopic = {
+  /** Index into KB_CATEGORIES (falls back to the first if the workspace has fewer). */
+  category: number;
+  weight: number;
+  titles: readonly string[];
+  qualifiers: readonly string[];
+  intros: readonly string[];
+  steps: readonly string[];
+  causes: readonly string[];
+  tips: readonly string[];
+  /** A small "setting | value" table some articles show. */
+  facts?: readonly (readonly [string, string])[];
+};
+
+const OS = ['on Windows 11', 'on Windows 10', 'on a Mac', 'when working from home', 'after the latest update', 'for new employees'];
+/** Big knowledge bases repeat a how-to per site: "… – Hamburg". */
+const KB_SITES = ('Berlin|Hamburg|Munich|Vienna|Zurich|London|Dublin|Paris|Lyon|Madrid|Milan|Amsterdam|Copenhagen|Oslo|' +
+  'Stockholm|Warsaw|Prague|head office|warehouse|branch offices').split('|');
+
+const KB_TOPICS: readonly KbTopic[] = [
+  {
+    category: 1, weight: 10,
+    titles: ['Printer shows "offline"', 'Printer prints blank pages', 'Add the office printer', 'Print jobs stuck in the queue',
+      'Clear a paper jam', 'Replace the toner cartridge', 'Label printer shows error E-204', 'Print double-sided by default',
+      'Printer asks for a PIN code', 'Colour printing is disabled', 'Printer prints garbled text', 'Set up follow-me printing'],
+    qualifiers: [...OS, '(HP LaserJet)', '(Brother label printer)', '(Canon multifunction printer)', '(Kyocera copier)'],
+    intros: [
+      'Most printer problems are solved in a few minutes without a technician.',
+      'When the printer does not react to a print job, the job usually waits in the print queue on your computer.',
+      'Every office printer is shared through the print server, so one stuck job can block everyone\'s printing.',
+      'Label printers and office printers use different drivers; make sure you picked the right printer before you print.',
+    ],
+    steps: [
+      'Check that the printer is switched on and its display shows **Ready**.',
+      'Open **Settings → Printers & scanners**, choose the printer and select **Open print queue**.',
+      'Cancel every job in the queue, then print a test page.',
+      'Turn the printer off, wait ten seconds and turn it on again.',
+      'Remove the printer from the list and add it again with **Add a printer** (the name starts with `PRN-`).',
+      'Open the front cover, take out the toner cartridge, shake it gently and put it back.',
+      'Check the paper trays: the paper guides must touch the stack on both sides.',
+      'Release your job at the printer with your badge or your four-digit printer PIN.',
+      'Print a **status page** (hold the power button for five seconds) and check the toner levels.',
+    ],
+    causes: [
+      'A printer goes offline when it gets a new network address after a power cut; adding it again picks up the new address.',
+      'Blank pages almost always mean an empty toner cartridge or one that still has its yellow seal.',
+      'Garbled text usually comes from the wrong driver: a PCL printer receiving PostScript, or the other way round.',
+      'Jobs sent while the printer is asleep can stay in the queue until the queue is restarted.',
+    ],
+    tips: [
+      'Save the document as PDF and print the PDF: if that works, the problem is in the program, not the printer.',
+      'The printer\'s name and address are on a sticker on its front panel.',
+      'Order new toner before the display says "Toner empty": delivery takes two working days.',
+    ],
+    facts: [['Print server', '`print01`'], ['Follow-me queue', '`FollowMe-BW` and `FollowMe-Colour`'], ['Toner order code', 'see the sticker inside the front cover']],
+  },
+  {
+    category: 1, weight: 4,
+    titles: ['Scan a document to your email', 'Scan to a shared folder', 'Scanned PDF is too large', 'Scanner is not found by the app',
+      'Scan several pages into one PDF', 'Make a scanned PDF searchable'],
+    qualifiers: ['on the office copier', 'on the multifunction printer', ...OS.slice(0, 4)],
+    intros: [
+      'The multifunction printers in the office can scan straight to your email or to the shared drive.',
+      'Scanning to email sends a PDF to your own address within a minute.',
+    ],
+    steps: [
+      'Press **Scan** on the copier\'s screen, then **Email**.',
+      'Choose your name from the address book, or type your email address.',
+      'Put several pages in the document feeder with the text facing up.',
+      'Choose **Resolution: 200 dpi** for text; 600 dpi makes very large files.',
+      'Press **Start** and wait until the copier says the job was sent.',
+      'Check the *Junk* folder in Outlook if the scan does not arrive.',
+    ],
+    causes: [
+      'Scans larger than 20 MB are rejected by the mail server; a lower resolution or black-and-white mode keeps them small.',
+      'The scanner app finds the device only when your computer is on the office network or connected to the VPN.',
+    ],
+    tips: ['Scan to the shared drive for large documents: there is no size limit.', 'Use the flatbed glass for receipts and thin paper.'],
+  },
+  {
+    category: 2, weight: 10,
+    titles: ['Outlook keeps asking for your password', 'Set up an out-of-office reply', 'Open a shared mailbox', 'Email stuck in the outbox',
+      'Outlook search finds nothing', 'Your mailbox is almost full', 'Add an email signature', 'Recover a deleted email',
+      'Outlook opens in safe mode only', 'Share your calendar with a colleague', 'Emails to an external address bounce'],
+    qualifiers: [...OS, 'in Outlook on the web', 'in the new Outlook'],
+    intros: [
+      'Outlook problems are often caused by an old saved password or a damaged local copy of your mailbox.',
+      'Your mailbox lives in Microsoft 365; Outlook on your computer only keeps a copy of it.',
+      'Before you change anything, check whether Outlook on the web (outlook.office.com) shows the same problem.',
+      'Shared mailboxes appear in Outlook automatically a few hours after you were given access.',
+    ],
+    steps: [
+      'Close Outlook completely (also from the system tray).',
+      'Open **Credential Manager**, choose **Windows Credentials** and remove the entries that start with *MicrosoftOffice*.',
+      'Start Outlook again and sign in with your email address and password.',
+      'Go to **File → Automatic Replies**, choose **Send automatic replies** and set the dates.',
+      'Empty the **Deleted Items** folder and archive mail older than a year.',
+      'Open **File → Account Settings → Account Settings**, select your account and choose **Repair**.',
+      'Check the **Outbox** folder: delete any message with a large attachment and send it again as a link.',
+      'Look in **Deleted Items**, then use **Recover items recently removed from this folder**.',
+    ],
+    causes: [
+      'After a password change, Outlook keeps trying the old password until the saved credentials are removed.',
+      'Attachments larger than 25 MB stay in the outbox because the mail server refuses them.',
+      'Search depends on the Windows search index, which rebuilds itself after large updates.',
+      'A full mailbox stops sending and receiving mail until some space is freed.',
+    ],
+    tips: [
+      'In Outlook on the web the same settings are under the gear icon, top right.',
+      'Send large files as a OneDrive link instead of an attachment.',
+      'Your mailbox size is shown at the bottom of the folder list.',
+    ],
+  },
+  {
+    category: 3, weight: 9,
+    titles: ['Connect to the office VPN from home', 'VPN connects but nothing opens', 'VPN keeps disconnecting', 'VPN asks for the password every time',
+      'Install the VPN client', 'VPN error 809', 'Use the VPN on a hotel or train Wi-Fi', 'VPN password expired', 'Shared drive is not reachable over the VPN'],
+    qualifiers: [...OS, '(GlobalProtect)', '(FortiClient)', '(Cisco AnyConnect)'],
+    intros: [
+      'The VPN connects your computer to the office network from anywhere, so you can reach the shared drive and internal applications.',
+      'You sign in to the VPN with your normal network password and a code from your authenticator app.',
+      'If the VPN worked yesterday and fails today, the cause is usually the network you are on, not your computer.',
+      'The VPN client starts with Windows; the icon in the system tray shows whether you are connected.',
+    ],
+    steps: [
+      'Check that you have internet access: open any public website.',
+      'Open the VPN client from the system tray and choose **Connect**.',
+      'Enter your network password (the same password as for your email) and approve the sign-in on your phone.',
+      'If the password is refused, reset your password first, then try the VPN again with the new password.',
+      'Disconnect, wait a minute and connect again; the client picks the nearest gateway.',
+      'Restart your computer and connect before you open any other program.',
+      'On hotel or train Wi-Fi, open a website first and accept the Wi-Fi\'s terms page, then connect the VPN.',
+      'Run `ipconfig /flushdns` in a command prompt if internal addresses still do not open.',
+    ],
+    causes: [
+      'Public Wi-Fi networks often block VPN traffic until you accept their terms page.',
+      'An expired network password is refused by the VPN even if your computer still signs in with the old one.',
+      'Home routers with an unstable connection drop the VPN tunnel; a cable instead of Wi-Fi helps.',
+      'After a VPN password change the client keeps the old password saved until you enter the new one.',
+    ],
+    tips: [
+      'The VPN is not needed for email, Teams or OneDrive: they work from anywhere.',
+      'Your VPN password is your network password; there is no separate VPN password to remember.',
+      'Tethering through your phone is a good test: if the VPN works there, your home network blocks it.',
+    ],
+    facts: [['Gateway', '`vpn.example.com`'], ['Sign-in', 'network password and authenticator app'], ['Idle timeout', '8 hours']],
+  },
+  {
+    category: 3, weight: 7,
+    titles: ['Connect to the office Wi-Fi', 'Wi-Fi is connected but there is no internet', 'Get a guest Wi-Fi account', 'Wi-Fi is slow in the meeting rooms',
+      'Laptop does not see the Wi-Fi network', 'Wi-Fi asks for a certificate'],
+    qualifiers: [...OS, 'on the second floor', 'in the warehouse', 'on a phone'],
+    intros: [
+      'There are two Wi-Fi networks in the office: one for company devices and one for guests.',
+      'Company laptops join the office Wi-Fi automatically; phones and personal devices use the guest network.',
+      'A weak Wi-Fi signal is the most common reason for slow connections and dropped calls.',
+    ],
+    steps: [
+      'Turn Wi-Fi off and on again with the Wi-Fi button in the taskbar.',
+      'Choose the network **Office** and sign in with your email address and network password.',
+      'Forget the network (**Settings → Network → Wi-Fi → Manage known networks**) and join it again.',
+      'Ask reception for a guest Wi-Fi code; it is valid for seven days.',
+      'Move closer to the access point or use a network cable at your desk.',
+      'Restart the laptop if the Wi-Fi icon shows a globe instead of signal bars.',
+    ],
+    causes: [
+      'After a password change your laptop keeps trying the old Wi-Fi password until you forget the network.',
+      'Meeting rooms with many people share one access point, which slows everybody down.',
+    ],
+    tips: ['A network cable is always faster and more stable than Wi-Fi for video calls.', 'The guest network cannot reach printers or the shared drive.'],
+    facts: [['Company network', '`Office`'], ['Guest network', '`Office-Guest`'], ['Guest codes', 'at reception, valid 7 days']],
+  },
+  {
+    category: 4, weight: 10,
+    titles: ['Reset your password', 'Your account is locked', 'Change your password before it expires', 'Password rules explained',
+      'Reset your password when you are away from the office', 'You did not receive the password reset email', 'Choose a strong password'],
+    qualifiers: [...OS, 'for the portal', 'for Microsoft 365'],
+    intros: [
+      'You can reset your password yourself, day or night, with the self-service password reset.',
+      'Your password expires every 180 days; you get a reminder email two weeks before.',
+      'After five wrong passwords your account is locked for fifteen minutes.',
+      'One password is used for your computer, email, the VPN and Wi-Fi.',
+    ],
+    steps: [
+      'Open the self-service password reset page and enter your email address.',
+      'Confirm with the code sent to your phone or with your authenticator app.',
+      'Choose a new password of at least 12 characters; a sentence is easy to remember.',
+      'Sign in on your computer with the new password while connected to the office network or the VPN.',
+      'Update the password on your phone (email and Wi-Fi) so it does not lock your account again.',
+      'Wait fifteen minutes if your account is locked, then sign in once with the correct password.',
+      'Check your spam folder if the password reset email does not arrive.',
+    ],
+    causes: [
+      'Phones with the old password keep trying to sign in and lock your account again after a password change.',
+      'The reset email can only go to the private address or phone number you registered.',
+    ],
+    tips: [
+      'Use a password manager; never reuse your work password anywhere else.',
+      'A long passphrase like "four coffee cups on Monday" is stronger than a short complex password.',
+      'We will never ask for your password by email or phone.',
+    ],
+  },
+  {
+    category: 4, weight: 5,
+    titles: ['Set up two-step verification', 'New phone: move your authenticator app', 'Sign in without your phone', 'Use recovery codes',
+      'Authenticator codes are not accepted'],
+    qualifiers: ['(Microsoft Authenticator)', '(Google Authenticator)', 'for the portal', 'for the VPN'],
+    intros: [
+      'Two-step verification protects your account with a code from an authenticator app, even if someone learns your password.',
+      'Moving to a new phone? Set up the authenticator app on the new phone before you reset the old one.',
+    ],
+    steps: [
+      'Open **Account → Security** and choose **Turn on two-step verification**.',
+      'Scan the QR code with your authenticator app.',
+      'Enter the six-digit code to confirm, then save your recovery codes somewhere safe.',
+      'Check that the time on your phone is set automatically: codes depend on the clock.',
+      'Sign in with a recovery code if your phone is lost, then set up the app again.',
+    ],
+    causes: ['Codes are rejected when the phone\'s clock is a few minutes off.', 'Each recovery code works once.'],
+    tips: ['Keep your recovery codes in your password manager, not on your desk.'],
+  },
+  {
+    category: 5, weight: 7,
+    titles: ['Laptop is very slow', 'Laptop does not charge', 'Laptop does not start', 'Request a new laptop', 'Laptop battery drains quickly',
+      'Laptop fan is loud', 'Return your laptop when you leave', 'Laptop keyboard types the wrong characters'],
+    qualifiers: [...OS, '(Lenovo ThinkPad)', '(Dell Latitude)', '(HP EliteBook)', '(MacBook Air)'],
+    intros: [
+      'Most laptop problems go away after a restart and the latest updates.',
+      'Company laptops are replaced every four years; until then we repair them free of charge.',
+      'A slow laptop is usually busy with updates, a full disk or too many open browser tabs.',
+    ],
+    steps: [
+      'Save your work and restart the laptop (a real restart, not just closing the lid).',
+      'Install the pending updates under **Settings → Windows Update** and restart again.',
+      'Check free disk space; delete downloads you no longer need.',
+      'Try another power socket and charger; the charging light should turn on.',
+      'Hold the power button for fifteen seconds, then start the laptop again.',
+      'Press **Windows + Space** to switch the keyboard layout back.',
+      'Close browser tabs you do not need; each tab uses memory.',
+    ],
+    causes: [
+      'Laptops that are only ever put to sleep never finish installing updates.',
+      'Batteries lose capacity after about three years; we replace them on request.',
+    ],
+    tips: ['Bring the charger when you drop off a laptop for repair.', 'Restart your laptop at least once a week.'],
+  },
+  {
+    category: 5, weight: 5,
+    titles: ['Second monitor stays black', 'Docking station does not charge the laptop', 'Monitor shows the wrong resolution', 'Headset is not recognised',
+      'Keyboard and mouse do not work on the docking station', 'Order an extra monitor'],
+    qualifiers: [...OS.slice(0, 3), '(USB-C dock)', '(Thunderbolt dock)', 'at a hot desk'],
+    intros: [
+      'The docking station connects your laptop to monitors, keyboard, mouse, network and power with one cable.',
+      'Monitors connected to a docking station need a moment to wake up after you plug in the laptop.',
+    ],
+    steps: [
+      'Unplug the laptop from the docking station, wait ten seconds and plug it in again.',
+      'Press **Windows + P** and choose **Extend**.',
+      'Check that the monitor\'s input is set to the port the cable uses (DisplayPort or HDMI).',
+      'Disconnect the docking station\'s power for thirty seconds to reset it.',
+      'Open **Settings → System → Display** and choose the recommended resolution.',
+      'Update the docking station\'s firmware with the vendor\'s update tool.',
+    ],
+    causes: ['A docking station that has been on for weeks sometimes needs a power reset.', 'Older docks cannot charge newer laptops at full speed.'],
+    tips: ['Use the USB-C port marked with the lightning symbol.'],
+  },
+  {
+    category: 6, weight: 6,
+    titles: ['Nobody hears you in Teams calls', 'Set up voicemail on your desk phone', 'Forward calls to your mobile', 'Book a meeting room',
+      'Share your screen in a Teams meeting', 'Teams camera is not working', 'Desk phone shows "no service"', 'Use the meeting room screen'],
+    qualifiers: [...OS.slice(0, 4), 'with a headset', 'in the large meeting room'],
+    intros: [
+      'Most audio problems in Teams come from the wrong microphone being selected.',
+      'Desk phones and Teams share your number, so calls ring on both.',
+      'Meeting rooms have a screen and a speakerphone that join the meeting with one button.',
+    ],
+    steps: [
+      'In Teams, open **Settings → Devices** and choose your headset as speaker and microphone.',
+      'Make a **test call** from the devices page and listen to your recording.',
+      'Check the mute switch on the headset cable.',
+      'Close other programs that use the camera, such as Zoom or the camera app.',
+      'Restart Teams: right-click its icon in the system tray and choose **Quit**.',
+      'On the desk phone, press **Voicemail** and follow the instructions to record your greeting.',
+      'Book the room in Outlook by adding it to the meeting invitation as a room.',
+    ],
+    causes: ['Plugging in a headset after joining a call leaves Teams on the laptop microphone.', 'The camera can be used by one program at a time.'],
+    tips: ['Join meetings from the room\'s touch panel: the invitation appears there automatically.'],
+  },
+  {
+    category: 7, weight: 6,
+    titles: ['Get access to a shared folder', 'Restore a deleted file', 'Shared drive is not shown in Explorer', 'OneDrive does not sync',
+      'Share a file with someone outside the company', 'Restore an older version of a document', 'File is locked by another user'],
+    qualifiers: [...OS.slice(0, 5), '(OneDrive)', '(SharePoint)'],
+    intros: [
+      'Every team has a folder on the shared drive; access is granted by the team\'s manager.',
+      'Deleted files can be restored for 30 days, usually without our help.',
+      'OneDrive keeps your own documents in sync between your laptop, your phone and the web.',
+    ],
+    steps: [
+      'Ask your manager to approve access; they can do so in the portal.',
+      'Right-click the folder and choose **Restore previous versions**.',
+      'Open the recycle bin in OneDrive on the web and restore the file.',
+      'Map the drive again: **This PC → Map network drive**, letter `S:`, path `\\\\files\\shared`.',
+      'Click the OneDrive cloud icon in the taskbar and check for sync errors.',
+      'Pause and resume syncing, or sign out of OneDrive and sign in again.',
+      'Close the document on every computer where it is open, then try again.',
+    ],
+    causes: ['The shared drive is only reachable from the office network or over the VPN.', 'File names with characters like `:` or `*` cannot be synced.'],
+    tips: ['Share a link instead of attaching a file: everyone then works on the same copy.'],
+  },
+  {
+    category: 7, weight: 3,
+    titles: ['What is backed up', 'Restore files from the backup', 'Back up your laptop before a repair', 'How long backups are kept'],
+    qualifiers: ['(servers)', '(laptops)', '(Microsoft 365)', 'for the whole team'],
+    intros: [
+      'Servers and the shared drive are backed up every night; laptops are not, so keep your documents in OneDrive.',
+      'Backups are kept for 90 days; monthly backups for a year.',
+    ],
+    steps: [
+      'Tell us the file or folder, where it was and the last day you saw it.',
+      'Move documents from the desktop into OneDrive before a repair.',
+      'Check the restored file in the folder `_restored` next to the original.',
+      'Create a ticket for anything older than 30 days: it needs a restore from the backup.',
+    ],
+    causes: ['Files saved only on the laptop\'s desktop are not part of any backup.'],
+    tips: ['Anything in OneDrive or on the shared drive is safe if your laptop breaks.'],
+  },
+  {
+    category: 8, weight: 5,
+    titles: ['Install software from the company portal', 'Request a license', 'Adobe Acrobat asks to sign in', 'Excel crashes when opening a file',
+      'Update Microsoft Office', 'Program needs administrator rights', 'License expired message'],
+    qualifiers: [...OS.slice(0, 4), '(Microsoft 365)', '(Adobe)'],
+    intros: [
+      'Approved software installs itself from the company portal without administrator rights.',
+      'Licenses are assigned per person; your manager approves new ones.',
+    ],
+    steps: [
+      'Open **Company Portal** from the Start menu and search for the program.',
+      'Choose **Install** and keep the laptop on for a few minutes.',
+      'Create a request for software that is not in the company portal, with a link to the vendor.',
+      'Sign out of the program and sign in with your work email to pick up the license.',
+      'Run **Repair** from **Settings → Apps → Installed apps**.',
+      'Install the latest updates and restart.',
+    ],
+    causes: ['A "license expired" message often means the program is signed in with a private account.'],
+    tips: ['Trial versions from the internet are not allowed on company laptops.'],
+  },
+  {
+    category: 9, weight: 4,
+    titles: ['Set up company email on your phone', 'Remove company data from an old phone', 'Phone does not receive email', 'Install the authenticator app on a new phone'],
+    qualifiers: ['(iPhone)', '(Android)', 'on a private phone', 'on a company phone'],
+    intros: ['Company email on phones goes through the Outlook app, which keeps work data separate from your own.'],
+    steps: [
+      'Install **Microsoft Outlook** from the App Store or Google Play.',
+      'Sign in with your work email and approve the sign-in in your authenticator app.',
+      'Allow the app to send notifications.',
+      'Remove the account in the Outlook app before you sell or return a phone.',
+      'Update your password in the app after a password change.',
+    ],
+    causes: ['Mail apps other than Outlook are blocked for company accounts.'],
+    tips: ['A lost phone? Tell us at once: we can wipe company data remotely.'],
+  },
+  {
+    category: 10, weight: 4,
+    titles: ['Report a phishing email', 'You clicked a suspicious link', 'Lost laptop or phone', 'Recognise a fake invoice email', 'Email from the CEO asking for gift cards'],
+    qualifiers: ['', 'this week', 'in Outlook', 'on your phone'],
+    intros: [
+      'Phishing emails try to get your password or make you pay a fake invoice.',
+      'If you clicked a link or entered your password by mistake, tell us at once: changing the password quickly stops the damage.',
+    ],
+    steps: [
+      'Do not click links or open attachments in the email.',
+      'Use the **Report** button in Outlook and choose **Phishing**.',
+      'Reset your password if you entered it on a page you did not trust.',
+      'Call the sender on a known number to check an unexpected payment request.',
+      'Report a lost device the same day so we can lock it.',
+    ],
+    causes: ['Attackers copy the look of real invoices and sign-in pages.'],
+    tips: ['Hover over a link to see where it really goes before you click.'],
+  },
+  {
+    category: 11, weight: 4,
+    titles: ['Download your invoices', 'Change the billing address', 'Understand your invoice', 'Order extra licenses', 'Request a quote',
+      'Update payment details'],
+    qualifiers: ['', 'for the whole company', 'in the billing portal'],
+    intros: ['Invoices are sent monthly and are also available in the billing portal.', 'Orders placed before 14:00 ship the same day.'],
+    steps: [
+      'Open the billing portal and choose **Invoices**.',
+      'Download the invoice as PDF.',
+      'Change the billing address under **Company details**; it applies from the next invoice.',
+      'Create a ticket with the order number if a delivery is missing.',
+      'Ask for a quote with the number of users and the start date.',
+    ],
+    causes: ['Licenses added in the middle of a month are charged for the remaining days.'],
+    tips: ['Your manager or the finance contact can see all invoices of your company.'],
+  },
+  {
+    category: 0, weight: 4,
+    titles: ['How to write a ticket we can solve quickly', 'Your first day: accounts and equipment', 'Follow a ticket in the portal',
+      'When to call instead of writing a ticket', 'Add colleagues to a ticket', 'Our support hours'],
+    qualifiers: ['', 'for new employees', 'for managers'],
+    intros: [
+      'A good ticket saves a round trip: tell us what happened, when it started and who is affected.',
+      'New employees get their laptop, accounts and a welcome email on the first morning.',
+    ],
+    steps: [
+      'Describe what happened and what you expected instead.',
+      'Add the exact error message, or paste a screenshot into the form.',
+      'Say whether colleagues see the same problem.',
+      'Choose priority *Urgent* only when work has stopped.',
+      'Add colleagues in copy so they get our replies too.',
+    ],
+    causes: ['Tickets without an error message often need a question back before we can start.'],
+    tips: ['Reply to our email to add information to the same ticket.'],
+  },
+];
+
+const KB_HEADINGS = ['Steps', 'What to do', 'How to fix it', 'Try this first', 'Step by step'];
+const KB_WHY = ['Why this happens', 'Background', 'Good to know'];
+const KB_FOOTERS = [
+  'Still not working? Create a ticket in the portal and tell us which steps you tried.',
+  'If this did not help, reply to your ticket or create a new one and add a screenshot.',
+  'Need more help? Our service desk is available on working days from 8:00 to 18:00.',
+  'Something unclear in this article? Let us know with the feedback buttons below.',
+];
+
+/** Distinct article bodies per topic (each rendered once, shared by many articles). */
+const KB_BODIES_PER_TOPIC = 16;
+
+/** COPY's text format: backslash, newline, carriage return and tab escaped. */
+const esc = (s: string) => s.replace(/[\\\n\r\t]/g, (c) => (c === '\\' ? '\\\\' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\\t'));
+
+/** One article body in Markdown: an introduction, numbered steps, maybe background, a table or a tip, a closing line. */
+function kbMarkdown(r: Rng, t: KbTopic): string {
+  const parts: string[] = [];
+  const pickSome = (items: readonly string[], n: number) => {
+    const idx = new Set<number>();
+    while (idx.size < Math.min(n, items.length)) idx.add(r.int(items.length));
+    return [...idx].sort((a, b) => a - b).map((i) => items[i]!);
+  };
+  parts.push(pickSome(t.intros, 1 + r.int(2)).join(' '));
+  parts.push(`## ${r.pick(KB_HEADINGS)}`);
+  parts.push(pickSome(t.steps, 3 + r.int(4)).map((s, i) => `${i + 1}. ${s}`).join('\n'));
+  if (r.chance(0.6)) parts.push(`## ${r.pick(KB_WHY)}`, pickSome(t.causes, 1 + r.int(2)).join(' '));
+  if (t.facts && r.chance(0.4)) parts.push(['| Setting | Value |', '|---|---|', ...t.facts.map(([k, v]) => `| ${k} | ${v} |`)].join('\n'));
+  if (r.chance(0.5)) parts.push(`> **Tip:** ${r.pick(t.tips)}`);
+  parts.push(r.pick(KB_FOOTERS));
+  return parts.join('\n\n');
+}
+
+/**
+ * Article bodies, made and rendered on first use with the application's own renderer (as
+ * saving an article does), kept COPY-escaped. Bodies carry no links or images, so the origin
+ * the renderer is given changes nothing.
+ */
+class KbBodies {
+  private readonly cache = new Map<number, { markdown: string; html: string; text: string }>();
+  constructor(private readonly seed: number) {}
+  get(topic: number, variant: number): { markdown: string; html: string; text: string } {
+    const key = topic * KB_BODIES_PER_TOPIC + variant;
+    let body = this.cache.get(key);
+    if (!body) {
+      const markdown = kbMarkdown(rngFor(this.seed, `kb-body:${key}`), KB_TOPICS[topic]!);
+      const { html, text } = renderMarkdown(markdown, 'http://localhost');
+      body = { markdown: esc(markdown), html: esc(html), text: esc(text) };
+      this.cache.set(key, body);
+    }
+    return body;
+  }
+  /**
+   * Renders every body ahead of time, one per turn of the event loop, so that the rendering
+   * fills the time spent waiting for the database (migrations, the password hash).
+   */
+  async warm(): Promise<void> {
+    for (let topic = 0; topic < KB_TOPICS.length; topic++) {
+      for (let variant = 0; variant < KB_BODIES_PER_TOPIC; variant++) {
+        this.get(topic, variant);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+  }
+}
+
+const KB_TOPIC_WEIGHTS = KB_TOPICS.map((t, i) => [i, t.weight] as const);
+const KB_VISIBILITY = [['public', 35], ['contacts', 45], ['clients', 10], ['internal', 10]] as const;
+/** The manifest's search, and the topic of the articles that make sure it finds at least KB_HITS. */
+const KB_QUERY = 'printer';
+const KB_QUERY_TOPIC = 0;
+const KB_HITS = 10;
+/** Slugs the portal keeps for its own KB pages (RESERVED_SLUGS in server/modules/kb/articles.ts). */
+const KB_RESERVED_SLUGS = new Set(['search', 'c', 'new', 'files', 'categories', 'articles']);
+
+/**
+ * Articles per workspace (the workspaces' skew; every workspace at least 5, the big and small
+ * ones at least KB_HITS), and in the big and small workspaces KB_HITS articles spread through
+ * the list that are published, visible to every contact and about printers: the manifest's
+ * search then finds at least that many for the member even in the smallest workspace.
+ */
+function planKb(dir: Directory, articles: number): { perWs: number[]; special: Map<number, Set<number>> } {
+  const W = dir.ws.length;
+  const even = Math.floor(articles / W);
+  const mins = dir.ws.map((w) => Math.min(w.index === 0 || w.index === W - 1 ? KB_HITS : 5, even));
+  const perWs = apportion(articles, zipfWeights(W), mins);
+  const special = new Map<number, Set<number>>();
+  for (const wi of new Set([0, W - 1])) {
+    const n = perWs[wi]!;
+    const m = Math.min(KB_HITS, n);
+    special.set(wi, new Set(Array.from({ length: m }, (_, j) => Math.floor(((j + 0.5) * n) / m))));
+  }
+  return { perWs, special };
+}
+
+/** A few categories for a few articles, all of them from a few dozen on. */
+const kbCategoryCount = (articles: number) => Math.max(3, Math.min(KB_CATEGORIES.length, Math.round(Math.sqrt(articles))));
+
+/**
+ * The search vector exactly as the application computes it (`reindexWorkspace` and
+ * `saveArticle` in server/modules/kb/articles.ts): title weight A, rendered text weight B,
+ * with the workspace's text search configuration.
+ */
+const KB_SEARCH_VECTOR = `setweight(to_tsvector(w.kb_language::regconfig, a.title), 'A')
+                        || setweight(to_tsvector(w.kb_language::regconfig, a.body_text), 'B')`;
 
 // ---------------------------------------------------------------------------------------------
 // The directory: workspaces, staff, clients, contacts (small enough to keep)
@@ -673,8 +1247,20 @@ const N = '\\N';
 const iso = (ms: number) => new Date(ms).toISOString();
 const CHUNK = 1 << 18;
 
+/** Rows on their way into one table: whole lines of COPY's text format. */
+interface Sink {
+  readonly table: Table;
+  readonly rows: number;
+  /** One row: tab-separated values, escaped for COPY's text format, ending in a newline. */
+  add(line: string): void;
+  /** A promise while the sink wants the producer to wait; null otherwise. Throws if the COPY failed. */
+  readonly blocked: Promise<void> | null;
+  /** Sends what is left; resolves with the number of rows once all are in. */
+  end(): Promise<number>;
+}
+
 /** One COPY … FROM STDIN (text format) on its own connection, fed whole lines, with backpressure. */
-class CopySink {
+class CopySink implements Sink {
   rows = 0;
   private buf = Buffer.allocUnsafe(CHUNK);
   private used = 0;
@@ -683,7 +1269,7 @@ class CopySink {
   private readonly stream: CopyStreamQuery;
   private readonly done: Promise<void>;
 
-  constructor(client: pg.Client, readonly table: string, columns: string, freeze: boolean) {
+  constructor(client: pg.Client, readonly table: Table, columns: string, freeze: boolean) {
     this.stream = client.query(
       copyFrom(`copy ${table} (${columns}) from stdin${freeze ? ' with (freeze)' : ''}`, { highWaterMark: 4 * CHUNK }),
     );
@@ -734,6 +1320,137 @@ class CopySink {
   }
 }
 
+/**
+ * PGlite: COPY … FROM '/dev/blob', one statement per chunk of at most BLOB_CHUNK bytes (the
+ * embedded database reads the whole blob into memory). Chunks of one table go in order; PGlite
+ * runs one statement at a time, so sinks of several tables simply take turns.
+ */
+const BLOB_CHUNK = 16 << 20;
+
+class BlobSink implements Sink {
+  rows = 0;
+  private readonly buf = Buffer.allocUnsafe(BLOB_CHUNK);
+  private used = 0;
+  private sending: Promise<void> | null = null;
+  private failure: unknown = null;
+  private readonly sql: string;
+
+  constructor(private readonly lite: PGlite, readonly table: Table, columns: string) {
+    this.sql = `copy ${table} (${columns}) from '/dev/blob'`;
+  }
+
+  add(line: string): void {
+    this.rows++;
+    if (this.used + 3 * line.length > BLOB_CHUNK) {
+      this.flush();
+      if (3 * line.length > BLOB_CHUNK) return this.send(new Blob([line]));
+    }
+    this.used += this.buf.write(line, this.used);
+  }
+
+  private flush(): void {
+    if (this.used === 0) return;
+    // Blob copies the bytes: the buffer can be refilled at once.
+    const blob = new Blob([this.buf.subarray(0, this.used)]);
+    this.used = 0;
+    this.send(blob);
+  }
+
+  private send(blob: Blob): void {
+    if (this.failure) throw this.failure;
+    const sent: Promise<void> = (this.sending ?? Promise.resolve())
+      .then(() => (this.failure ? undefined : this.lite.query(this.sql, [], { blob })))
+      .then(
+        () => void (this.sending === sent && (this.sending = null)),
+        (err: unknown) => void (this.failure = err),
+      );
+    this.sending = sent;
+  }
+
+  get blocked(): Promise<void> | null {
+    if (this.failure) throw this.failure;
+    return this.sending;
+  }
+
+  async end(): Promise<number> {
+    this.flush();
+    while (this.sending) await this.sending;
+    if (this.failure) throw this.failure;
+    return this.rows;
+  }
+}
+
+/** A connection of the load: what generate() needs from either database. */
+interface Conn {
+  query<T extends object = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: T[] }>;
+  /** Starts loading a table. */
+  begin(table: Table): Promise<Sink>;
+  /** Finishes loading it (all rows in and committed). */
+  commit(sink: Sink): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * PostgreSQL: one COPY at a time per connection, each in its own transaction, which (unless
+ * the keys stay in place) truncates the table first so that COPY can FREEZE the rows.
+ */
+class PgConn implements Conn {
+  constructor(readonly client: pg.Client, private readonly keep: boolean) {}
+  query<T extends object>(text: string, params?: unknown[]): Promise<{ rows: T[] }> {
+    return this.client.query(text, params) as Promise<pg.QueryResult & { rows: T[] }>;
+  }
+  async begin(table: Table): Promise<Sink> {
+    await this.client.query('begin');
+    if (!this.keep) await this.client.query(`truncate ${table}`);
+    return new CopySink(this.client, table, COLUMNS[table], !this.keep);
+  }
+  async commit(sink: Sink): Promise<void> {
+    await sink.end();
+    await this.client.query('commit');
+  }
+  close(): Promise<void> {
+    return this.client.end();
+  }
+}
+
+/** PGlite: its one connection; every chunk commits on its own (a failed load leaves a directory to throw away). */
+class LiteConn implements Conn {
+  constructor(readonly lite: PGlite) {}
+  query<T extends object>(text: string, params?: unknown[]): Promise<{ rows: T[] }> {
+    return this.lite.query<T>(text, params);
+  }
+  async begin(table: Table): Promise<Sink> {
+    return new BlobSink(this.lite, table, COLUMNS[table]);
+  }
+  async commit(sink: Sink): Promise<void> {
+    await sink.end();
+  }
+  close(): Promise<void> {
+    return this.lite.close();
+  }
+}
+
+/** PGlite with the extensions Portico's own `openPglite` loads (server/platform/db/db.ts). */
+const openLite = (dir: string) => PGlite.create(`file://${dir}`, { extensions: { pg_trgm, citext } });
+
+/** The application's `Db` over an open PGlite (as `openPglite` builds it), for migrate(). */
+function liteDb(lite: PGlite): Db {
+  type Q = Pick<PGlite, 'query' | 'exec'>;
+  const sql = (q: Q): Sql => ({
+    query: async <T>(text: string, params?: readonly unknown[]) => (await q.query<T>(text, params as unknown[] | undefined)).rows,
+    exec: async (text) => void (await q.exec(text)),
+    raw: async (text, params) => ({ rows: (await q.query(text, params as unknown[] | undefined)).rows }),
+  });
+  return { kind: 'pglite', ...sql(lite), tx: (fn) => lite.transaction((t) => fn(sql(t))), close: () => lite.close() };
+}
+
+/** A connection as the application's `Sql`, to run its own queries (KB search). */
+const sqlOf = (c: Conn): Sql => ({
+  query: async <T>(text: string, params?: readonly unknown[]) => (await c.query<object>(text, params as unknown[] | undefined)).rows as T[],
+  exec: async (text) => void (await c.query(text)),
+  raw: (text, params) => c.query(text, params as unknown[] | undefined),
+});
+
 const COLUMNS = {
   workspaces: 'id, slug, name, ticket_seq, created_at, updated_at',
   staff: 'workspace_id, id, email, name, role, password_hash, status, created_at, updated_at',
@@ -745,6 +1462,11 @@ const COLUMNS = {
   ticket_cc: 'workspace_id, client_id, ticket_id, contact_id, created_at',
   sessions:
     'id, token_hash, workspace_id, surface, contact_id, staff_id, csrf_token, ip, user_agent, created_at, last_seen_at, expires_at, stage, method, authenticated_at',
+  kb_categories: 'workspace_id, id, slug, name, description, position, created_at',
+  kb_articles:
+    'workspace_id, id, category_id, slug, title, markdown, html, body_text, status, visibility, views, author_staff_id, created_at, updated_at, published_at',
+  kb_article_clients: 'workspace_id, article_id, client_id',
+  kb_slugs: 'workspace_id, slug, article_id',
 } as const;
 type Table = keyof typeof COLUMNS;
 const LOADED = Object.keys(COLUMNS) as Table[];
@@ -795,7 +1517,9 @@ async function dropKeysAndIndexes(c: pg.Client): Promise<Deferred> {
 
 /** Keys and indexes table by table on `connections` connections (biggest tables first), then foreign keys. */
 async function restoreKeysAndIndexes(url: string, d: Deferred, connections: number, log: (s: string) => void) {
-  const order: string[] = ['ticket_messages', 'tickets', 'contacts', 'ticket_cc', 'clients', 'staff', 'sessions', 'workspaces'];
+  const order: string[] = ['ticket_messages', 'tickets', 'contacts', 'kb_articles', 'ticket_cc', 'clients', 'staff', 'sessions',
+    'kb_slugs', 'kb_article_clients', 'kb_categories', 'workspaces'];
+  for (const x of [...d.keys, ...d.indexes]) if (!order.includes(x.table)) order.push(x.table);
   const queue = order.map((table) => ({ table, ddl: [...d.keys, ...d.indexes].filter((x) => x.table === table) }));
   const open = async () => {
     const c = new pg.Client({ connectionString: url });
@@ -851,13 +1575,21 @@ export type ManifestWorkspace = {
   manager: SessionInfo & { clientId: string; visibleTickets: number };
   /** Tickets the member requested with exactly six rows in the thread, all public. */
   sixMessageTickets: number[];
+  /** KB articles of the workspace (any status and visibility). */
+  articles: number;
+  /** A KB search and how many published articles it finds that the member may see (searchArticles' total). */
+  kb: { query: string; visibleHits: number };
 };
 export type Manifest = {
   generatedAt: string;
   seed: number;
   sizes: Sizes;
   now: string;
+  target: 'postgres' | 'pglite';
+  /** The PostgreSQL database; '' for an embedded one. */
   databaseUrl: string;
+  /** The embedded database's directory (PGlite), or null. */
+  embeddedDir: string | null;
   password: string;
   cookies: { portal: string; staff: string };
   counts: Record<Table, number>;
@@ -880,55 +1612,79 @@ export async function generate(opts: GenerateOptions = {}): Promise<Manifest> {
     contacts: opts.contacts ?? FULL.contacts,
     tickets: opts.tickets ?? FULL.tickets,
     messages: opts.messages ?? FULL.messages,
+    articles: opts.articles ?? FULL.articles,
   };
   if (sizes.workspaces < 1 || sizes.clients < sizes.workspaces) throw new Error('need at least one client per workspace');
+  if (opts.embeddedDir && opts.databaseUrl) throw new Error('give a database URL or an embedded directory, not both');
   const seed = opts.seed ?? 1;
   const nowDate = opts.now ?? new Date(Math.floor(Date.now() / DAY) * DAY);
   const now = nowDate.getTime();
-  const keep = opts.keepConstraints ?? false;
+  const embedded = opts.embeddedDir ? path.resolve(opts.embeddedDir) : null;
+  // PGlite has one connection: no parallel key building, so the keys stay in place.
+  const keep = embedded !== null || (opts.keepConstraints ?? false);
   const tStart = performance.now();
   const seconds: Record<string, number> = {};
+  // With this many articles nearly every body is used: render them while the database works.
+  const bodies = new KbBodies(seed);
+  const warming = sizes.articles >= KB_TOPICS.length * KB_BODIES_PER_TOPIC ? bodies.warm() : Promise.resolve();
+  warming.catch(() => undefined);
 
-  const url = opts.databaseUrl ?? (await freshDatabase(DEFAULT_DB));
-  log(`database ${url.replace(/:[^:@/]*@/, ':***@')}; seed ${seed}; now ${nowDate.toISOString()}`);
-  log(`sizes: ${Object.entries(sizes).map(([k, v]) => `${v.toLocaleString('en-US')} ${k}`).join(', ')}`);
+  let url = '';
+  let clients: readonly [Conn, Conn, Conn];
+  let t: number;
+  if (embedded) {
+    const entries = await readdir(embedded).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? [] : Promise.reject(err)));
+    if (entries.length > 0) throw new Error(`${embedded} is not empty; generate into a new directory`);
+    log(`embedded database ${embedded}; seed ${seed}; now ${nowDate.toISOString()}`);
+    log(`sizes: ${Object.entries(sizes).map(([k, v]) => `${v.toLocaleString('en-US')} ${k}`).join(', ')}`);
+    t = performance.now();
+    await mkdir(embedded, { recursive: true });
+    const lite = await openLite(embedded);
+    try {
+      await migrate(liteDb(lite));
+    } catch (err) {
+      await lite.close().catch(() => undefined);
+      throw err;
+    }
+    const c = new LiteConn(lite);
+    clients = [c, c, c];
+  } else {
+    url = opts.databaseUrl ?? (await freshDatabase(DEFAULT_DB));
+    log(`database ${url.replace(/:[^:@/]*@/, ':***@')}; seed ${seed}; now ${nowDate.toISOString()}`);
+    log(`sizes: ${Object.entries(sizes).map(([k, v]) => `${v.toLocaleString('en-US')} ${k}`).join(', ')}`);
 
-  let t = performance.now();
-  const db = await openPostgres(url, 2);
-  try {
-    await migrate(db);
-    const [busy] = await db.query<{ n: number }>('select (select count(*) from workspaces)::int as n');
-    if (busy!.n > 0) throw new Error(`${url} already holds workspaces; generate into an empty database`);
-  } finally {
-    await db.close();
+    t = performance.now();
+    const db = await openPostgres(url, 2);
+    try {
+      await migrate(db);
+      const [busy] = await db.query<{ n: number }>('select (select count(*) from workspaces)::int as n');
+      if (busy!.n > 0) throw new Error(`${url} already holds workspaces; generate into an empty database`);
+    } finally {
+      await db.close();
+    }
+
+    const connect = async () => {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      await c.query('set synchronous_commit = off');
+      return new PgConn(c, keep);
+    };
+    clients = [await connect(), await connect(), await connect()];
   }
   seconds.migrate = (performance.now() - t) / 1000;
-
-  const connect = async () => {
-    const c = new pg.Client({ connectionString: url });
-    await c.connect();
-    await c.query('set synchronous_commit = off');
-    return c;
-  };
-  const clients = [await connect(), await connect(), await connect()] as const;
   const main = clients[0];
   try {
     let deferred: Deferred | null = null;
     if (!keep) {
       t = performance.now();
-      deferred = await dropKeysAndIndexes(main);
+      deferred = await dropKeysAndIndexes((main as PgConn).client);
       log(`dropped ${deferred.fks.length} foreign keys, ${deferred.keys.length} keys, ${deferred.indexes.length} indexes for the load (${secs(t)})`);
     }
 
-    /** COPY into `table` inside a transaction that truncates it first, so COPY can FREEZE. */
-    const begin = async (c: pg.Client, table: Table) => {
-      await c.query('begin');
-      if (!keep) await c.query(`truncate ${table}`);
-      return new CopySink(c, table, COLUMNS[table], !keep);
-    };
-    const commit = async (c: pg.Client, sink: CopySink, t0: number) => {
-      await sink.end();
-      await c.query('commit');
+    /** Loads a table through a connection (PgConn: a COPY in its own transaction; LiteConn: blobs). */
+    const begin = (c: Conn, table: Table) => c.begin(table);
+    const commit = async (c: Conn, sink: Sink, t0: number) => {
+      await c.commit(sink);
       const s = (performance.now() - t0) / 1000;
       seconds[sink.table] = s;
       log(`  ${sink.table.padEnd(16)} ${sink.rows.toLocaleString('en-US').padStart(11)} rows in ${s.toFixed(1)} s (${rate(sink.rows, s)})`);
@@ -944,7 +1700,13 @@ export async function generate(opts: GenerateOptions = {}): Promise<Manifest> {
     const salt = Buffer.from(rngFor(seed, 'salt').token(16), 'base64url');
     const passwordHash = await argon2(PASSWORD, { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1, salt });
     if (!(await checkPassword(passwordHash, PASSWORD))) throw new Error('the password hash does not verify');
-    const planned = { clients: dir.clientIds.length, contacts: dir.contactIds.length, tickets: dir.ws.reduce((a, w) => a + w.tickets, 0) };
+    const kb = planKb(dir, sizes.articles);
+    const planned = {
+      clients: dir.clientIds.length,
+      contacts: dir.contactIds.length,
+      tickets: dir.ws.reduce((a, w) => a + w.tickets, 0),
+      articles: kb.perWs.reduce((a, n) => a + n, 0),
+    };
     for (const [k, v] of Object.entries(planned)) {
       if (v !== sizes[k as keyof Sizes]) log(`note: ${v} ${k} instead of ${sizes[k as keyof Sizes]} (every workspace needs a minimum)`);
     }
@@ -999,6 +1761,114 @@ export async function generate(opts: GenerateOptions = {}): Promise<Manifest> {
       }
     }
     counts.contacts = await commit(main, sink, t);
+
+    // ---- The knowledge base: categories, articles, their slugs and client restrictions
+    t = performance.now();
+    sink = await begin(main, 'kb_categories');
+    const categoryIds = new IdSpace(seed, 'kb-category');
+    const firstCategory: number[] = [];
+    let categoryIndex = 0;
+    for (const w of dir.ws) {
+      firstCategory.push(categoryIndex);
+      const n = kbCategoryCount(kb.perWs[w.index]!);
+      for (let c = 0; c < n; c++) {
+        const { name, description } = KB_CATEGORIES[c]!;
+        sink.add(`${w.id}\t${categoryIds.uuid(categoryIndex++)}\t${slugify(name)}\t${name}\t${description}\t${c}\t${iso(w.createdAt + (1 + c) * DAY)}\n`);
+      }
+    }
+    firstCategory.push(categoryIndex);
+    counts.kb_categories = await commit(main, sink, t);
+
+    await warming;
+    t = performance.now();
+    sink = await begin(main, 'kb_articles');
+    const rngKb = rngFor(seed, 'kb');
+    const articleIds = new IdSpace(seed, 'kb-article');
+    const slugLines: string[] = [];
+    const restrictionLines: string[] = [];
+    let articleIndex = 0;
+    for (const w of dir.ws) {
+      const n = kb.perWs[w.index]!;
+      const special = kb.special.get(w.index);
+      const categories = firstCategory[w.index + 1]! - firstCategory[w.index]!;
+      // Slugs as saveArticle allocates them: the title's, else the first free "-2", "-3"…
+      const taken = new Set<string>();
+      for (let j = 0; j < n; j++) {
+        const id = articleIds.uuid(articleIndex++);
+        const forced = special?.has(j) ?? false;
+        const ti = forced ? KB_QUERY_TOPIC : rngKb.weighted(KB_TOPIC_WEIGHTS);
+        const topic = KB_TOPICS[ti]!;
+        // A title the workspace has not used yet if one of a few tries finds one.
+        let title = '';
+        let base = '';
+        for (let tries = 0; tries < 4 && (tries === 0 || taken.has(base)); tries++) {
+          title = rngKb.pick(topic.titles);
+          if (rngKb.chance(0.7)) {
+            const q = rngKb.pick(topic.qualifiers);
+            if (q) title += ` ${q}`;
+          }
+          if (rngKb.chance(0.4)) title += ` – ${rngKb.pick(KB_SITES)}`;
+          base = slugify(title);
+        }
+        let slug = base;
+        for (let k = KB_RESERVED_SLUGS.has(base) ? 2 : 1; ; k++) {
+          slug = k === 1 ? base : `${base}-${k}`;
+          if (!taken.has(slug)) break;
+        }
+        taken.add(slug);
+        const body = bodies.get(ti, rngKb.int(KB_BODIES_PER_TOPIC));
+        const status = forced || rngKb.chance(0.85) ? 'published' : 'draft';
+        const visibility = forced ? (rngKb.chance(0.5) ? 'public' : 'contacts') : rngKb.weighted(KB_VISIBILITY);
+        const category = categoryIds.uuid(firstCategory[w.index]! + (topic.category < categories ? topic.category : 0));
+        const author = dir.staffIds[w.staffStart + zipfPick(rngKb, w.staff, 0.5)];
+        const createdAt = Math.round(now - SPAN + rngKb.next() * (SPAN - DAY));
+        const updatedAt = Math.min(now - HOUR, createdAt + Math.round(rngKb.exp(20 * DAY)));
+        // Unpublishing keeps published_at: some drafts have one.
+        const publishedAt = status === 'published' || rngKb.chance(0.2) ? createdAt + Math.round(Math.min(rngKb.exp(DAY), updatedAt - createdAt)) : null;
+        const views = status === 'published' ? Math.round(Math.exp(2.5 + 1.2 * rngKb.normal())) : 0;
+        sink.add(
+          `${w.id}\t${id}\t${category}\t${slug}\t${esc(title)}\t${body.markdown}\t${body.html}\t${body.text}\t${status}\t${visibility}\t` +
+            `${views}\t${author}\t${iso(createdAt)}\t${iso(updatedAt)}\t${publishedAt === null ? N : iso(publishedAt)}\n`,
+        );
+        slugLines.push(`${w.id}\t${slug}\t${id}\n`);
+        if (visibility === 'clients') {
+          // One to three clients, the big ones (the member's first) most often.
+          const chosen = new Set<number>();
+          const want = Math.min(w.clients, 1 + rngKb.int(3));
+          while (chosen.size < want) chosen.add(w.clientStart + zipfPick(rngKb, w.clients));
+          for (const c of [...chosen].sort((a, b) => a - b)) restrictionLines.push(`${w.id}\t${id}\t${dir.clientIds[c]}\n`);
+        }
+      }
+    }
+    counts.kb_articles = await commit(main, sink, t);
+    // Slugs and restrictions reference the articles: after them.
+    t = performance.now();
+    sink = await begin(main, 'kb_slugs');
+    for (const line of slugLines) sink.add(line);
+    counts.kb_slugs = await commit(main, sink, t);
+    t = performance.now();
+    sink = await begin(main, 'kb_article_clients');
+    for (const line of restrictionLines) sink.add(line);
+    counts.kb_article_clients = await commit(main, sink, t);
+
+    // Search vectors, computed by the database as the application does, on every connection
+    // at once (PostgreSQL), each taking a share of the workspaces.
+    t = performance.now();
+    const conns = [...new Set(clients)];
+    const shares: string[][] = conns.map(() => []);
+    const work = conns.map(() => 0);
+    for (const w of [...dir.ws].sort((a, b) => kb.perWs[b.index]! - kb.perWs[a.index]! || a.index - b.index)) {
+      const i = work.indexOf(Math.min(...work));
+      shares[i]!.push(w.id);
+      work[i]! += kb.perWs[w.index]!;
+    }
+    await Promise.all(
+      conns.map((c, i) =>
+        c.query(`update kb_articles a set search = ${KB_SEARCH_VECTOR} from workspaces w where w.id = a.workspace_id and a.workspace_id = any($1::uuid[])`, [shares[i]]),
+      ),
+    );
+    seconds.kb_search = (performance.now() - t) / 1000;
+    log(`  kb search vectors of ${counts.kb_articles.toLocaleString('en-US')} articles in ${secs(t)}`);
 
     // ---- Tickets, messages and CCs, generated together in time order across workspaces
     const manifestWs = big === small ? [big] : [big, small];
@@ -1234,10 +2104,12 @@ export async function generate(opts: GenerateOptions = {}): Promise<Manifest> {
       seconds.keys_and_indexes = r.keysSeconds;
       seconds.foreign_keys = r.fkSeconds;
     }
+    // VACUUM as well as ANALYZE: a database that has been running a while has its visibility
+    // map set (autovacuum), so index-only scans need no heap visits; a freshly loaded one not.
     t = performance.now();
-    await main.query('analyze');
-    seconds.analyze = (performance.now() - t) / 1000;
-    log(`analyze in ${secs(t)}`);
+    await main.query('vacuum (analyze)');
+    seconds.vacuum_analyze = (performance.now() - t) / 1000;
+    log(`vacuum and analyze in ${secs(t)}`);
 
     // ---- The manifest
     const visible = async (w: WsPlan, contact: number, role: 'member' | 'manager') => {
@@ -1250,6 +2122,13 @@ export async function generate(opts: GenerateOptions = {}): Promise<Manifest> {
         role === 'manager' ? [w.id, client] : [w.id, client, dir.contactIds[contact]],
       );
       return r.rows[0]!.n;
+    };
+    /** What the portal's KB search (the application's own function) finds for the member. */
+    const kbHits = async (w: WsPlan) => {
+      const [ws] = (await main.query<{ kb_language: string }>('select kb_language from workspaces where id = $1', [w.id])).rows;
+      const { total } = await searchArticles(sqlOf(main), w.id, ws!.kb_language, { type: 'contact', clientId: dir.clientIds[w.clientStart]! }, KB_QUERY, 1);
+      if (total < KB_HITS) log(`note: "${KB_QUERY}" finds ${total} articles for the member of ${w.slug} (only ${kb.perWs[w.index]} articles there)`);
+      return { query: KB_QUERY, visibleHits: total };
     };
     const describe = async (w: WsPlan, i: number): Promise<ManifestWorkspace> => {
       const member = memberOf(w);
@@ -1266,6 +2145,8 @@ export async function generate(opts: GenerateOptions = {}): Promise<Manifest> {
         member: { id: dir.contactIds[member]!, email: dir.contactEmail[member]!, clientId: dir.clientIds[w.clientStart]!, ...p.member, visibleTickets: await visible(w, member, 'member') },
         manager: { id: dir.contactIds[manager]!, email: dir.contactEmail[manager]!, clientId: dir.clientIds[w.clientStart]!, ...p.manager, visibleTickets: await visible(w, manager, 'manager') },
         sixMessageTickets: [...special.get(w.index)!],
+        articles: kb.perWs[w.index]!,
+        kb: await kbHits(w),
       };
     };
     const bigInfo = await describe(big, 0);
@@ -1274,7 +2155,9 @@ export async function generate(opts: GenerateOptions = {}): Promise<Manifest> {
       seed,
       sizes,
       now: nowDate.toISOString(),
+      target: embedded ? 'pglite' : 'postgres',
       databaseUrl: url,
+      embeddedDir: embedded,
       password: PASSWORD,
       cookies: { portal: 'sid', staff: 'staff_sid' },
       counts,
@@ -1293,19 +2176,25 @@ export async function generate(opts: GenerateOptions = {}): Promise<Manifest> {
     log(`total ${seconds.total.toFixed(1)} s`);
     return manifest;
   } catch (err) {
-    if (!keep) log(`failed: ${url} may be left half-loaded and without its keys and indexes; generate into a fresh database`);
+    if (embedded) log(`failed: ${embedded} may be left half-loaded; remove it and generate into a new directory`);
+    else if (!keep) log(`failed: ${url} may be left half-loaded and without its keys and indexes; generate into a fresh database`);
     throw err;
   } finally {
-    await Promise.all(clients.map((c) => c.end().catch(() => undefined)));
+    // Closing PGlite checkpoints its directory, which Portico can then open.
+    await Promise.all([...new Set(clients)].map((c) => c.close().catch(() => undefined)));
   }
 }
 
 // ---------------------------------------------------------------------------------------------
 // verify(): the rules the schema cannot state, checked with SQL
 
-export async function verify(url: string, manifest: Manifest, log: (s: string) => void = console.log): Promise<boolean> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
+/**
+ * Checks a generated data set: a PostgreSQL URL, or `{ embeddedDir }` for one generated into
+ * PGlite (opened with the application's own `openPglite`, so nothing else may have it open).
+ */
+export async function verify(where: string | { embeddedDir: string }, manifest: Manifest, log: (s: string) => void = console.log): Promise<boolean> {
+  const db = typeof where === 'string' ? await openPostgres(where, 1) : await openPglite(path.resolve(where.embeddedDir));
+  const c = { query: async <T>(text: string, params?: unknown[]) => ({ rows: await db.query<T>(text, params) }) };
   let ok = true;
   const check = async (label: string, sql: string, params: unknown[] = [], expect: unknown = 0) => {
     const t = performance.now();
@@ -1348,6 +2237,33 @@ export async function verify(url: string, manifest: Manifest, log: (s: string) =
         `select count(*)::int as v from sessions s where s.token_hash = any($1) and s.expires_at > now() and s.stage = 'active'`,
         [[w.member.token, w.manager.token, w.staff.token].map(hashToken)], 3);
     }
+    // The knowledge base.
+    await check('every article has its current slug in kb_slugs',
+      `select count(*)::int as v from kb_articles a
+        where not exists (select 1 from kb_slugs s where s.workspace_id = a.workspace_id and s.slug = a.slug and s.article_id = a.id)`);
+    await check('every published article has a search vector',
+      `select count(*)::int as v from kb_articles where status = 'published' and length(search) = 0`);
+    await check('search vectors are what the application computes',
+      `select count(*)::int as v from kb_articles a join workspaces w on w.id = a.workspace_id where a.search <> (${KB_SEARCH_VECTOR})`);
+    await check('client-restricted articles, and only they, name clients of their workspace',
+      `select count(*)::int as v from kb_articles a where (a.visibility = 'clients') <> exists (select 1 from kb_article_clients ac
+         join clients c on c.workspace_id = ac.workspace_id and c.id = ac.client_id where ac.article_id = a.id and ac.workspace_id = a.workspace_id)`);
+    await check('published articles have published_at; times in order',
+      `select count(*)::int as v from kb_articles where (status = 'published' and published_at is null)
+          or updated_at < created_at or published_at < created_at or published_at > updated_at or updated_at > $1`, [manifest.now]);
+    if (manifest.sizes.articles >= manifest.sizes.workspaces) {
+      await check('every workspace has articles and categories',
+        `select count(*)::int as v from workspaces w where not exists (select 1 from kb_articles a where a.workspace_id = w.id)
+            or not exists (select 1 from kb_categories c where c.workspace_id = w.id)`);
+    }
+    for (const w of manifest.big === manifest.small ? [manifest.big] : [manifest.big, manifest.small]) {
+      const t = performance.now();
+      const [ws] = await db.query<{ kb_language: string }>('select kb_language from workspaces where id = $1', [w.id]);
+      const { total } = await searchArticles(db, w.id, ws!.kb_language, { type: 'contact', clientId: w.member.clientId }, w.kb.query, 1);
+      const pass = total === w.kb.visibleHits;
+      ok &&= pass;
+      log(`  ${pass ? 'ok ' : 'BAD'} ${w.slug}: the member's KB search "${w.kb.query}" finds ${total}${pass ? '' : ` (expected ${w.kb.visibleHits})`} (${secs(t)})`);
+    }
     const mix = await c.query<{ k: string; n: number; share: number }>(
       `select kind || case when kind = 'reply' then ' by ' || case when author_contact_id is null then 'staff' else 'contact' end else '' end as k,
               count(*)::int as n, round(100.0 * count(*) / sum(count(*)) over (), 1)::float as share
@@ -1362,8 +2278,15 @@ export async function verify(url: string, manifest: Manifest, log: (s: string) =
     const pt = await c.query<{ per: number; mx: number }>(
       `select round(avg(n), 2)::float as per, max(n)::int as mx from (select count(m.id) as n from tickets t left join ticket_messages m on m.ticket_id = t.id group by t.id) x`);
     log(`  messages per ticket: mean ${pt.rows[0]!.per}, max ${pt.rows[0]!.mx}`);
+    const kbMix = await c.query<{ k: string; share: number }>(
+      `select status || case when status = 'published' then ' ' || visibility else '' end as k,
+              round(100.0 * count(*) / sum(count(*)) over (), 1)::float as share from kb_articles group by 1 order by 2 desc`);
+    log(`  articles: ${kbMix.rows.map((r) => `${r.k} ${r.share}%`).join(', ')}`);
+    const kbSz = await c.query<{ n: number }>(`select count(*)::int as n from kb_articles group by workspace_id order by 1 desc`);
+    const ks = kbSz.rows.map((r) => r.n);
+    log(`  articles per workspace: largest ${ks.slice(0, 3).join(', ')}; median ${ks[Math.floor(ks.length / 2)]}; smallest ${ks.slice(-3).join(', ')}`);
   } finally {
-    await c.end();
+    await db.close();
   }
   return ok;
 }
@@ -1380,8 +2303,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       contacts: { type: 'string' },
       tickets: { type: 'string' },
       messages: { type: 'string' },
+      articles: { type: 'string' },
       seed: { type: 'string', default: '1' },
       'database-url': { type: 'string' },
+      'embedded-dir': { type: 'string' },
       now: { type: 'string' },
       manifest: { type: 'string' },
       'keep-constraints': { type: 'boolean', default: false },
@@ -1401,11 +2326,14 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     contacts: num(values.contacts, base.contacts),
     tickets: num(values.tickets, base.tickets),
     messages: num(values.messages, base.messages),
+    articles: num(values.articles, base.articles),
     seed: num(values.seed, 1),
     ...(values['database-url'] ? { databaseUrl: values['database-url'] } : {}),
+    ...(values['embedded-dir'] ? { embeddedDir: values['embedded-dir'] } : {}),
     ...(values.now ? { now: new Date(values.now) } : {}),
     ...(values.manifest ? { manifestPath: path.resolve(values.manifest) } : {}),
     keepConstraints: values['keep-constraints'],
   });
-  if (values.verify && !(await verify(manifest.databaseUrl, manifest))) process.exitCode = 1;
+  const where = manifest.embeddedDir ? { embeddedDir: manifest.embeddedDir } : manifest.databaseUrl;
+  if (values.verify && !(await verify(where, manifest))) process.exitCode = 1;
 }
