@@ -28,7 +28,9 @@ export type LiveSignal =
   | { kind: 'chat.typing'; workspaceId: string; chatId: string; from: 'contact' | 'staff'; actorId: string; name: string }
   | { kind: 'chat.receipt'; workspaceId: string; chatId: string; side: 'contact' | 'agent'; delivered: number; read: number }
   /** Who is online to chat changed. */
-  | { kind: 'presence'; workspaceId: string };
+  | { kind: 'presence'; workspaceId: string }
+  /** A workspace's sessions, people or settings changed: forget cached sign-ins (auth-cache.ts). */
+  | { kind: 'auth.changed'; workspaceId: string };
 
 export type BusMessage = { kind: 'event'; event: DomainEvent } | LiveSignal;
 

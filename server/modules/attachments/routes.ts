@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formatBytes, type AttachmentLimits, type UploadResult } from '../../../contracts/attachments.ts';
 import type { Ctx, Deps } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
-import { declare } from '../../platform/http/route-config.ts';
+import { declare, KEEPS_AUTH } from '../../platform/http/route-config.ts';
 import { lingerThenClose } from '../../platform/http/linger.ts';
 import { portalCtx, staffCtx } from '../../platform/http/surfaces.ts';
 import { workspaceById } from '../../platform/tenancy.ts';
@@ -59,11 +59,11 @@ async function removePending(ctx: Ctx, request: FastifyRequest, reply: FastifyRe
 /** Under `/portal/:slug/api`. */
 export async function portalAttachmentRoutes(app: FastifyInstance, { deps }: { deps: Deps }) {
   await app.register(multipart);
-  app.post('/uploads', declare('portal', 'contact'), async (request, reply) => {
+  app.post('/uploads', declare('portal', 'contact', KEEPS_AUTH), async (request, reply) => {
     const ws = request.portal!.workspace;
     return upload(portalCtx(deps, request), request, reply, limitsOf(ws), portalFilesBase(ws.slug));
   });
-  app.delete('/uploads/:id', declare('portal', 'contact'), async (request, reply) =>
+  app.delete('/uploads/:id', declare('portal', 'contact', KEEPS_AUTH), async (request, reply) =>
     removePending(portalCtx(deps, request), request, reply),
   );
   app.get('/attachments/:id', declare('portal', 'contact'), async (request, reply) => {
@@ -77,11 +77,11 @@ export async function portalAttachmentRoutes(app: FastifyInstance, { deps }: { d
 /** Under `/staff/api`. */
 export async function staffAttachmentRoutes(app: FastifyInstance, { deps }: { deps: Deps }) {
   await app.register(multipart);
-  app.post('/uploads', declare('staff', 'staff'), async (request, reply) => {
+  app.post('/uploads', declare('staff', 'staff', KEEPS_AUTH), async (request, reply) => {
     const ctx = staffCtx(deps, request);
     return upload(ctx, request, reply, limitsOf(await workspaceById(ctx.db, ctx.workspaceId)), STAFF_FILES_BASE);
   });
-  app.delete('/uploads/:id', declare('staff', 'staff'), async (request, reply) =>
+  app.delete('/uploads/:id', declare('staff', 'staff', KEEPS_AUTH), async (request, reply) =>
     removePending(staffCtx(deps, request), request, reply),
   );
   app.get('/attachments/:id', declare('staff', 'staff'), async (request, reply) => {

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { presenceBody, sendChatMessageBody, startChatBody } from '../../../contracts/chat.ts';
 import type { Ctx, Deps } from '../../platform/context.ts';
 import { enforce } from '../../platform/rate-limit.ts';
-import { declare, idParam, parse } from '../../platform/http/route-config.ts';
+import { declare, idParam, parse, KEEPS_AUTH } from '../../platform/http/route-config.ts';
 import { noStore, portalCtx, staffCtx } from '../../platform/http/surfaces.ts';
 import { portalFilesBase, STAFF_FILES_BASE } from '../attachments/present.ts';
 import { acceptChat } from './accept-chat.ts';
@@ -31,7 +31,7 @@ export async function portalChatRoutes(app: FastifyInstance, { deps }: { deps: D
 
   app.get('/chats/current', declare('portal', 'contact'), async (request) => currentChat(portalCtx(deps, request)));
 
-  app.post('/chats', declare('portal', 'contact'), async (request, reply) => {
+  app.post('/chats', declare('portal', 'contact', KEEPS_AUTH), async (request, reply) => {
     const ctx = portalCtx(deps, request);
     const { chatId, message } = await startChat(ctx, request.portal!.workspace, parse(startChatBody, request.body));
     const chat = await readChat(ctx, chatId);
@@ -41,7 +41,7 @@ export async function portalChatRoutes(app: FastifyInstance, { deps }: { deps: D
 
   app.get('/chats/:id', declare('portal', 'contact'), async (request) => getChat(portalCtx(deps, request), idParam(request.params), files(request)));
 
-  app.post('/chats/:id/messages', declare('portal', 'contact'), async (request, reply) => {
+  app.post('/chats/:id/messages', declare('portal', 'contact', KEEPS_AUTH), async (request, reply) => {
     const ctx = portalCtx(deps, request);
     await httpMessageLimit(ctx);
     const { message, duplicate } = await sendChatMessage(ctx, idParam(request.params), parse(sendChatMessageBody, request.body));
@@ -49,7 +49,7 @@ export async function portalChatRoutes(app: FastifyInstance, { deps }: { deps: D
     return { message: rebaseFiles(message, files(request)) };
   });
 
-  app.post('/chats/:id/close', declare('portal', 'contact'), async (request) => {
+  app.post('/chats/:id/close', declare('portal', 'contact', KEEPS_AUTH), async (request) => {
     const ctx = portalCtx(deps, request);
     const id = idParam(request.params);
     await closeChat(ctx, id);
@@ -63,7 +63,7 @@ export async function staffChatRoutes(app: FastifyInstance, { deps }: { deps: De
 
   app.get('/chats', declare('staff', 'staff'), async (request) => staffChatList(staffCtx(deps, request)));
 
-  app.put('/chat/presence', declare('staff', 'staff'), async (request) => {
+  app.put('/chat/presence', declare('staff', 'staff', KEEPS_AUTH), async (request) => {
     const { status } = parse(presenceBody, request.body);
     await setPresence(staffCtx(deps, request), status);
     return { presence: status };
@@ -71,14 +71,14 @@ export async function staffChatRoutes(app: FastifyInstance, { deps }: { deps: De
 
   app.get('/chats/:id', declare('staff', 'staff'), async (request) => getChat(staffCtx(deps, request), idParam(request.params), STAFF_FILES_BASE));
 
-  app.post('/chats/:id/accept', declare('staff', 'staff'), async (request) => {
+  app.post('/chats/:id/accept', declare('staff', 'staff', KEEPS_AUTH), async (request) => {
     const ctx = staffCtx(deps, request);
     const id = idParam(request.params);
     await acceptChat(ctx, id);
     return { chat: await readChat(ctx, id) };
   });
 
-  app.post('/chats/:id/messages', declare('staff', 'staff'), async (request, reply) => {
+  app.post('/chats/:id/messages', declare('staff', 'staff', KEEPS_AUTH), async (request, reply) => {
     const ctx = staffCtx(deps, request);
     await httpMessageLimit(ctx);
     const { message, duplicate } = await sendChatMessage(ctx, idParam(request.params), parse(sendChatMessageBody, request.body));
@@ -86,7 +86,7 @@ export async function staffChatRoutes(app: FastifyInstance, { deps }: { deps: De
     return { message: rebaseFiles(message, STAFF_FILES_BASE) };
   });
 
-  app.post('/chats/:id/close', declare('staff', 'staff'), async (request) => {
+  app.post('/chats/:id/close', declare('staff', 'staff', KEEPS_AUTH), async (request) => {
     const ctx = staffCtx(deps, request);
     const id = idParam(request.params);
     await closeChat(ctx, id);

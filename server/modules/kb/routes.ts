@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { deflectionBody, kbSearchQuery, previewBody, saveArticleBody, saveCategoryBody, voteBody } from '../../../contracts/kb.ts';
 import { PAGE_SIZE } from '../../../contracts/constants.ts';
 import type { Deps } from '../../platform/context.ts';
-import { declare, idParam, parse } from '../../platform/http/route-config.ts';
+import { declare, idParam, parse, KEEPS_AUTH } from '../../platform/http/route-config.ts';
 import { cookieOptions, noStore, portalBase, portalCtx, staffCtx } from '../../platform/http/surfaces.ts';
 import { enforce } from '../../platform/rate-limit.ts';
 import { deleteArticle, getArticle, kbStats, listArticles, saveArticle, setPublished, staffSearch } from './articles.ts';
@@ -79,7 +79,7 @@ export async function portalKbRoutes(app: FastifyInstance, { deps }: { deps: Dep
     return { items: rows.map(presentHit) };
   });
 
-  app.post('/kb/articles/:item/vote', declare('portal', 'anyone'), async (request, reply) => {
+  app.post('/kb/articles/:item/vote', declare('portal', 'anyone', KEEPS_AUTH), async (request, reply) => {
     const { helpful } = parse(voteBody, request.body);
     const slug = itemSlug(request.params);
     const voter = voterOf(request, reply, deps)!;
@@ -93,7 +93,7 @@ export async function portalKbRoutes(app: FastifyInstance, { deps }: { deps: Dep
     return sendAttachment(deps.files, request, reply, file);
   });
 
-  app.post('/kb/deflections', declare('portal', 'contact'), async (request, reply) => {
+  app.post('/kb/deflections', declare('portal', 'contact', KEEPS_AUTH), async (request, reply) => {
     const ctx = portalCtx(deps, request);
     const { articleId, query } = parse(deflectionBody, request.body);
     await enforce(deps.db, [{ key: `kb.deflection:${ctx.actor.id}`, max: 60, windowSeconds: 3600 }]);
@@ -110,21 +110,21 @@ export async function staffKbRoutes(app: FastifyInstance, { deps }: { deps: Deps
 
   app.get('/kb/categories', declare('staff', 'staff'), async (request) => ({ items: await listCategories(staffCtx(deps, request)) }));
 
-  app.post('/kb/categories', declare('staff', 'staff'), async (request, reply) => {
+  app.post('/kb/categories', declare('staff', 'staff', KEEPS_AUTH), async (request, reply) => {
     const ctx = staffCtx(deps, request);
     const id = await createCategory(ctx, parse(saveCategoryBody, request.body));
     reply.code(201);
     return (await listCategories(ctx)).find((c) => c.id === id);
   });
 
-  app.patch('/kb/categories/:id', declare('staff', 'staff'), async (request) => {
+  app.patch('/kb/categories/:id', declare('staff', 'staff', KEEPS_AUTH), async (request) => {
     const ctx = staffCtx(deps, request);
     const id = idParam(request.params);
     await updateCategory(ctx, id, parse(saveCategoryBody, request.body));
     return (await listCategories(ctx)).find((c) => c.id === id);
   });
 
-  app.delete('/kb/categories/:id', declare('staff', 'staff'), async (request, reply) => {
+  app.delete('/kb/categories/:id', declare('staff', 'staff', KEEPS_AUTH), async (request, reply) => {
     await deleteCategory(staffCtx(deps, request), idParam(request.params));
     reply.code(204);
   });
@@ -134,7 +134,7 @@ export async function staffKbRoutes(app: FastifyInstance, { deps }: { deps: Deps
     return { items: await listArticles(staffCtx(deps, request), q, status) };
   });
 
-  app.post('/kb/articles', declare('staff', 'staff'), async (request, reply) => {
+  app.post('/kb/articles', declare('staff', 'staff', KEEPS_AUTH), async (request, reply) => {
     const ctx = staffCtx(deps, request);
     const id = await saveArticle(ctx, null, parse(saveArticleBody, request.body));
     reply.code(201);
@@ -143,19 +143,19 @@ export async function staffKbRoutes(app: FastifyInstance, { deps }: { deps: Deps
 
   app.get('/kb/articles/:id', declare('staff', 'staff'), async (request) => getArticle(staffCtx(deps, request), idParam(request.params)));
 
-  app.patch('/kb/articles/:id', declare('staff', 'staff'), async (request) => {
+  app.patch('/kb/articles/:id', declare('staff', 'staff', KEEPS_AUTH), async (request) => {
     const ctx = staffCtx(deps, request);
     const id = await saveArticle(ctx, idParam(request.params), parse(saveArticleBody, request.body));
     return getArticle(ctx, id);
   });
 
-  app.delete('/kb/articles/:id', declare('staff', 'staff'), async (request, reply) => {
+  app.delete('/kb/articles/:id', declare('staff', 'staff', KEEPS_AUTH), async (request, reply) => {
     await deleteArticle(staffCtx(deps, request), idParam(request.params));
     reply.code(204);
   });
 
   for (const [action, published] of [['publish', true], ['unpublish', false]] as const) {
-    app.post(`/kb/articles/:id/${action}`, declare('staff', 'staff'), async (request) => {
+    app.post(`/kb/articles/:id/${action}`, declare('staff', 'staff', KEEPS_AUTH), async (request) => {
       const ctx = staffCtx(deps, request);
       const id = idParam(request.params);
       await setPublished(ctx, id, published);
@@ -163,7 +163,7 @@ export async function staffKbRoutes(app: FastifyInstance, { deps }: { deps: Deps
     });
   }
 
-  app.post('/kb/preview', declare('staff', 'staff'), async (request) => ({
+  app.post('/kb/preview', declare('staff', 'staff', KEEPS_AUTH), async (request) => ({
     html: renderMarkdown(parse(previewBody, request.body).markdown, new URL(deps.config.publicUrl).origin, (id) => `${STAFF_FILES_BASE}/${id}?inline=1`).html,
   }));
 

@@ -55,6 +55,8 @@ async function handle(deps: Deps, hub: LiveHub, m: BusMessage): Promise<void> {
       return;
     case 'presence':
       return queueChanged(deps, hub, m.workspaceId, false);
+    case 'auth.changed':
+      return;
   }
 }
 

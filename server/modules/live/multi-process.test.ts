@@ -71,6 +71,20 @@ function expectContiguous(messages: ChatMessage[], from: number, to: number) {
   expect(messages.map((m) => m.seq)).toEqual(Array.from({ length: to - from + 1 }, (_, i) => from + i));
 }
 
+/**
+ * A session process 1 has just served (and so remembers) is signed out through process 2:
+ * process 1 refuses it within a second — told through the relay, not by its cache expiring (5 s).
+ */
+async function signOutAcross(s: Over, p1: Proc, p2: Proc, path: string) {
+  const on1 = at(s, p1.url);
+  expect((await call(on1, 'GET', path)).status).toBe(200);
+  expect((await call(at(s, p2.url), 'POST', '/auth/sign-out', {})).status).toBe(200);
+  const t0 = Date.now();
+  let status = 200;
+  while (Date.now() - t0 < 1000 && (status = (await call(on1, 'GET', path)).status) === 200) await new Promise((r) => setTimeout(r, 20));
+  expect(status).toBe(401);
+}
+
 beforeAll(async () => {
   if (!DB_URL) return;
   db = await openPostgres(DB_URL, 2);
@@ -197,6 +211,16 @@ describe.runIf(DB_URL)('two processes on one PostgreSQL (LISTEN/NOTIFY)', () => 
   });
 });
 
+describe.runIf(DB_URL)('two processes on one PostgreSQL: remembered sign-ins', () => {
+  it('a sign-out on one process ends the session on the other at once', async () => {
+    const [p1, p2] = [await run(), await run()];
+    await signOutAcross(await signIn(p1.url, `/portal/${ws.slug}/api`, ws.clients[0].manager.email), p1, p2, '/tickets');
+    await signOutAcross(await signIn(p1.url, '/staff/api', ws.admin.email), p1, p2, '/tickets');
+    for (const p of [p1, p2]) p.child.kill('SIGTERM');
+    await Promise.all([p1.exited, p2.exited]);
+  });
+});
+
 describe.runIf(DB_URL && REDIS_URL)('two processes with Redis', () => {
   it('carry a chat and ticket changes across through Redis pub/sub', async () => {
     const [p1, p2] = [await run({ REDIS_URL: REDIS_URL! }), await run({ REDIS_URL: REDIS_URL! })];
@@ -204,6 +228,7 @@ describe.runIf(DB_URL && REDIS_URL)('two processes with Redis', () => {
     await call(agent, 'POST', `/chats/${chatId}/close`);
     await contactLive.next((f) => f.type === 'chat.updated' && f.chat.status === 'closed', 2000);
     for (const c of [agentLive, contactLive]) c.close();
+    await signOutAcross(await signIn(p1.url, `/portal/${ws.slug}/api`, ws.clients[1].manager.email), p1, p2, '/tickets');
     for (const p of [p1, p2]) p.child.kill('SIGTERM');
     await Promise.all([p1.exited, p2.exited]);
   });

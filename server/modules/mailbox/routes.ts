@@ -7,7 +7,7 @@ import type { Deps } from '../../platform/context.ts';
 import { first } from '../../platform/db/db.ts';
 import { AppError } from '../../platform/errors.ts';
 import { mutate } from '../../platform/events.ts';
-import { declare, idParam, parse } from '../../platform/http/route-config.ts';
+import { declare, idParam, parse, KEEPS_AUTH } from '../../platform/http/route-config.ts';
 import { noStore, staffCtx } from '../../platform/http/surfaces.ts';
 import { requeueMail } from '../../platform/mail/outbox.ts';
 
@@ -78,7 +78,7 @@ export async function mailboxRoutes(app: FastifyInstance, { deps }: { deps: Deps
     return detail(ctx.workspaceId, idParam(request.params));
   });
 
-  app.post('/mail/:id/resend', declare('staff', 'admin'), async (request) => {
+  app.post('/mail/:id/resend', declare('staff', 'admin', KEEPS_AUTH), async (request) => {
     const ctx = staffCtx(deps, request);
     const id = idParam(request.params);
     await mutate(ctx, async (tx, record) => {

@@ -10,6 +10,7 @@ import {
   TEST_PASSWORD,
   type TestEnv,
 } from '../../test/harness.ts';
+import { authChanged } from '../../platform/auth/auth-cache.ts';
 
 let env: TestEnv;
 beforeAll(async () => {
@@ -114,13 +115,42 @@ describe('portal sign-in and sessions', () => {
     const portalWithStaff = await env.app.inject({ url: `/portal/${a.slug}/api/tickets`, headers: { cookie: agent.cookie.replace('staff_sid=', 'sid=') } });
     expect(portalWithStaff.statusCode).toBe(401);
 
+    // Changed behind the application's back, as a future "disable contact" operation would:
+    // such an operation announces it (auth.changed), and the cached sign-in is forgotten.
     await env.db.query(`update sessions set expires_at = now() - interval '1 second' where contact_id = $1`, [a.clients[0].manager.id]);
+    authChanged(env.app.deps.bus, a.id);
     expect((await sa.get('/tickets')).statusCode).toBe(401);
 
     const member = await signInPortal(env.app, a.slug, a.clients[0].members[0].email);
     expect((await member.get('/tickets')).statusCode).toBe(200);
     await env.db.query(`update contacts set status = 'disabled' where id = $1`, [a.clients[0].members[0].id]);
+    authChanged(env.app.deps.bus, a.id);
     expect((await member.get('/tickets')).statusCode).toBe(401);
+  });
+
+  it('forgets a cached sign-in the moment it is revoked or the portal settings change', async () => {
+    const ws = await createWorkspace(env.db);
+    const other = await createWorkspace(env.db);
+    const email = ws.clients[0].manager.email;
+    const laptop = await signInPortal(env.app, ws.slug, email);
+    const phone = await signInPortal(env.app, ws.slug, email);
+    const elsewhere = await signInPortal(env.app, other.slug, other.clients[0].manager.email);
+    // Both in use (and so remembered), then the laptop signs the phone out.
+    expect((await phone.get('/tickets')).statusCode).toBe(200);
+    expect((await elsewhere.get('/tickets')).statusCode).toBe(200);
+    expect((await laptop.post('/account/sessions/revoke-others', {})).statusCode).toBe(200);
+    expect((await phone.get('/tickets')).statusCode).toBe(401);
+    expect((await laptop.get('/tickets')).statusCode).toBe(200);
+    expect((await elsewhere.get('/tickets')).statusCode).toBe(200);
+    // An admin turns off ticket creation: the next create is refused, not served from memory.
+    expect((await portalTicket(laptop, 'Before')) > 0).toBe(true);
+    const admin = await signInStaff(env.app, ws.admin.email);
+    expect((await admin.patch('/settings', { portal: { ticketCreation: false } })).statusCode).toBe(200);
+    const refused = await laptop.post('/tickets', { subject: 'After', description: 'x', priority: 'normal' });
+    expect(refused.json().error.code).toBe('portal_ticket_creation_disabled');
+    // Signing out: the same cookie is refused at once.
+    expect((await laptop.post('/auth/sign-out', {})).statusCode).toBe(200);
+    expect((await laptop.get('/tickets')).statusCode).toBe(401);
   });
 
   it('records each sign-in in the audit log with method and address', async () => {

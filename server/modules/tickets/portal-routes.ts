@@ -7,7 +7,7 @@ import {
   ticketNumberParam,
 } from '../../../contracts/tickets.ts';
 import type { Deps } from '../../platform/context.ts';
-import { declare, parse } from '../../platform/http/route-config.ts';
+import { declare, parse, KEEPS_AUTH } from '../../platform/http/route-config.ts';
 import { idempotencyKey } from '../../platform/idempotency.ts';
 import { noStore, portalCtx } from '../../platform/http/surfaces.ts';
 import { closeAsContact } from './close-as-contact.ts';
@@ -29,7 +29,7 @@ export async function portalTicketRoutes(app: FastifyInstance, { deps }: { deps:
     listPortalTickets(portalCtx(deps, request), parse(portalListQuery, request.query)),
   );
 
-  app.post('/tickets', declare('portal', 'contact'), async (request, reply) => {
+  app.post('/tickets', declare('portal', 'contact', KEEPS_AUTH), async (request, reply) => {
     const ctx = portalCtx(deps, request);
     const input = parse(createTicketBody, request.body);
     const created = await createPortalTicket(ctx, settingsOf(request), input, idempotencyKey(request.headers));
@@ -42,7 +42,7 @@ export async function portalTicketRoutes(app: FastifyInstance, { deps }: { deps:
     return getPortalTicket(portalCtx(deps, request), settingsOf(request), number);
   });
 
-  app.post('/tickets/:number/replies', declare('portal', 'contact'), async (request, reply) => {
+  app.post('/tickets/:number/replies', declare('portal', 'contact', KEEPS_AUTH), async (request, reply) => {
     const ctx = portalCtx(deps, request);
     const { number } = parse(ticketNumberParam, request.params);
     await replyAsContact(ctx, number, parse(replyBody, request.body), idempotencyKey(request.headers));
@@ -50,7 +50,7 @@ export async function portalTicketRoutes(app: FastifyInstance, { deps }: { deps:
     return getPortalTicket(ctx, settingsOf(request), number);
   });
 
-  app.post('/tickets/:number/close', declare('portal', 'contact'), async (request) => {
+  app.post('/tickets/:number/close', declare('portal', 'contact', KEEPS_AUTH), async (request) => {
     const ctx = portalCtx(deps, request);
     const { number } = parse(ticketNumberParam, request.params);
     await closeAsContact(ctx, settingsOf(request), number, parse(closeBody, request.body).message);

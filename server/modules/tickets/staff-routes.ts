@@ -8,7 +8,7 @@ import {
 } from '../../../contracts/tickets.ts';
 import type { Deps } from '../../platform/context.ts';
 import { idempotencyKey } from '../../platform/idempotency.ts';
-import { declare, parse } from '../../platform/http/route-config.ts';
+import { declare, parse, KEEPS_AUTH } from '../../platform/http/route-config.ts';
 import { noStore, staffCtx } from '../../platform/http/surfaces.ts';
 import { addStaffMessage } from './add-staff-message.ts';
 import { getStaffTicket, listStaffTickets } from './read-tickets.ts';
@@ -28,7 +28,7 @@ export async function staffTicketRoutes(app: FastifyInstance, { deps }: { deps: 
     return getStaffTicket(staffCtx(deps, request), number);
   });
 
-  app.post('/tickets/:number/messages', declare('staff', 'staff'), async (request, reply) => {
+  app.post('/tickets/:number/messages', declare('staff', 'staff', KEEPS_AUTH), async (request, reply) => {
     const ctx = staffCtx(deps, request);
     const { number } = parse(ticketNumberParam, request.params);
     await addStaffMessage(ctx, number, parse(staffMessageBody, request.body), idempotencyKey(request.headers));
@@ -36,14 +36,14 @@ export async function staffTicketRoutes(app: FastifyInstance, { deps }: { deps: 
     return getStaffTicket(ctx, number);
   });
 
-  app.patch('/tickets/:number', declare('staff', 'staff'), async (request) => {
+  app.patch('/tickets/:number', declare('staff', 'staff', KEEPS_AUTH), async (request) => {
     const ctx = staffCtx(deps, request);
     const { number } = parse(ticketNumberParam, request.params);
     await updateTicketFields(ctx, number, parse(updateTicketBody, request.body));
     return getStaffTicket(ctx, number);
   });
 
-  app.put('/tickets/:number/cc', declare('staff', 'staff'), async (request) => {
+  app.put('/tickets/:number/cc', declare('staff', 'staff', KEEPS_AUTH), async (request) => {
     const ctx = staffCtx(deps, request);
     const { number } = parse(ticketNumberParam, request.params);
     await setCc(ctx, number, parse(setCcBody, request.body).contactIds);

@@ -13,6 +13,12 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     surface?: RouteSurface;
     access?: RouteAccess;
+    /**
+     * `keep`: this mutation never changes sessions, people or workspace settings, so it
+     * leaves the cached sign-ins alone (see platform/auth/auth-cache.ts). Any other
+     * successful mutation clears its workspace's.
+     */
+    authCache?: 'keep';
   }
 }
 
@@ -21,6 +27,9 @@ export const declare = <E extends object = object>(surface: RouteSurface, access
   ({ config: { surface, access, ...extra } }) as const;
 
 
+
+/** Extra route options for a mutation that never changes sessions, people or workspace settings. */
+export const KEEPS_AUTH = { authCache: 'keep' } as const;
 
 /** Parses input with a zod schema; any problem becomes a 400 listing each offending field. */
 export function parse<T>(schema: ZodType<T>, input: unknown): T {

@@ -2,7 +2,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.ts';
 import type { Deps, PortalCtx, StaffCtx } from '../context.ts';
 import { AppError } from '../errors.ts';
+import { authChanged, busCache } from '../auth/auth-cache.ts';
 import { findStaffSession, type PortalSession, type StaffSession } from '../auth/sessions.ts';
+import { hashToken } from '../auth/tokens.ts';
 import { resolvePortal, type WorkspaceRow } from '../tenancy.ts';
 import { isMutation } from './route-config.ts';
 
@@ -40,9 +42,18 @@ function checkCsrf(request: FastifyRequest, csrfToken: string | undefined) {
  */
 export function portalSurface(app: FastifyInstance, deps: Deps) {
   app.decorateRequest('portal', null);
+  const cache = busCache<{ workspace: WorkspaceRow; session: PortalSession | undefined }>(deps.bus);
   app.addHook('onRequest', async (request) => {
     const { slug } = request.params as { slug: string };
-    const { workspace, session } = await resolvePortal(deps.db, slug, request.cookies[PORTAL_COOKIE]);
+    const token = request.cookies[PORTAL_COOKIE];
+    const key = `${slug}|${token ? hashToken(token) : ''}`;
+    let found = cache.get(key);
+    if (!found) {
+      const generation = cache.generation;
+      found = await resolvePortal(deps.db, slug, token);
+      if (found.session || !token) cache.set(key, found.workspace.id, found, generation);
+    }
+    const { workspace, session } = found;
     request.portal = { workspace, session };
     const access = request.routeOptions.config.access;
     if (access === 'contact' || access === 'contact-mfa') {
@@ -52,14 +63,32 @@ export function portalSurface(app: FastifyInstance, deps: Deps) {
       throw new AppError('not_found'); // staff-only access has no meaning on the portal
     }
   });
+  app.addHook('onSend', async (request, reply) => {
+    const ws = request.portal?.workspace;
+    if (ws && changesAuth(request, reply)) authChanged(deps.bus, ws.id);
+  });
 }
+
+/** A successful mutation not declared `authCache: 'keep'`: sent before its response leaves. */
+const changesAuth = (request: FastifyRequest, reply: FastifyReply) =>
+  isMutation(request.method) && reply.statusCode < 400 && request.routeOptions.config.authCache !== 'keep';
 
 /** Hooks of the staff context (`/staff`): session from the staff cookie, role, CSRF. */
 export function staffSurface(app: FastifyInstance, deps: Deps) {
   app.decorateRequest('staff', null);
+  const cache = busCache<StaffSession>(deps.bus);
   app.addHook('onRequest', async (request) => {
     const token = request.cookies[STAFF_COOKIE];
-    const session = token ? await findStaffSession(deps.db, token) : undefined;
+    let session: StaffSession | undefined;
+    if (token) {
+      const key = hashToken(token);
+      session = cache.get(key);
+      if (!session) {
+        const generation = cache.generation;
+        session = await findStaffSession(deps.db, token);
+        if (session) cache.set(key, session.workspaceId, session, generation);
+      }
+    }
     request.staff = session ?? null;
     const access = request.routeOptions.config.access;
     if (access === 'staff' || access === 'admin' || access === 'staff-mfa') {
@@ -69,6 +98,10 @@ export function staffSurface(app: FastifyInstance, deps: Deps) {
     } else if (access !== 'anyone') {
       throw new AppError('not_found');
     }
+  });
+  app.addHook('onSend', async (request, reply) => {
+    const ws = request.staff?.workspaceId;
+    if (ws && changesAuth(request, reply)) authChanged(deps.bus, ws);
   });
 }
 
