@@ -3,9 +3,9 @@ import pg from 'pg';
 
 export const ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
-/** Drops and creates database `name` on the local PostgreSQL; returns its URL. */
-export async function freshDatabase(name: string): Promise<string> {
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
+/** Drops and creates database `name` on the local PostgreSQL (or the server of `adminUrl`); returns its URL. */
+export async function freshDatabase(name: string, adminUrl = ADMIN_URL): Promise<string> {
+  const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
     await admin.query(`drop database if exists ${name}`);
@@ -13,7 +13,9 @@ export async function freshDatabase(name: string): Promise<string> {
   } finally {
     await admin.end();
   }
-  return ADMIN_URL.replace(/\/postgres$/, `/${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
 }
 
 /** The p-th percentile of ascending `sorted` numbers. */
