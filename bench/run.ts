@@ -5,6 +5,7 @@
  *   npm run bench -- --quick           quick size (20,000 tickets; growth set 1,000)
  *   npm run bench -- --embedded        Portico on its embedded database (quick size): start time, memory
  *   options: --seconds 10  --connections 10  --only list_member,open_ticket  --no-growth  --regenerate
+ *            --results dir (default bench/results)
  *
  * PostgreSQL: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/portico_bench, or
  * portico_bench_quick with --quick) holds the data set; the growth set goes into a database of
@@ -48,6 +49,7 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     'no-growth': { type: 'boolean', default: false },
     regenerate: { type: 'boolean', default: false },
+    results: { type: 'string', default: path.join(root, 'bench/results') },
   },
 });
 const seconds = Number(args.seconds);
@@ -317,11 +319,11 @@ async function main() {
   log(args.embedded ? 'Targets (set for PostgreSQL; shown for comparison):' : 'Targets:');
   for (const c of checks) log(`  ${c.ok ? 'met   ' : 'MISSED'} ${c.target} (${c.detail})`);
 
-  await mkdir(path.join(root, 'bench/results'), { recursive: true });
-  await writeFile(path.join(root, 'bench/results/latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  await mkdir(args.results, { recursive: true });
+  await writeFile(path.join(args.results, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
   Object.assign(run, { results, growth, trivial, targets: checks, readScenarios: READ_SCENARIOS });
-  await writeFile(path.join(root, 'bench/results/latest-run.json'), `${JSON.stringify(run, null, 2)}\n`);
-  log('\nWrote bench/results/latest.json and bench/results/latest-run.json');
+  await writeFile(path.join(args.results, 'latest-run.json'), `${JSON.stringify(run, null, 2)}\n`);
+  log(`\nWrote ${path.relative(process.cwd(), path.join(args.results, 'latest.json'))} and latest-run.json`);
   // Wrong or failed responses are a failure of the run; missed speed targets are reported.
   if (Object.values(results).some((r) => r.errors > 0)) process.exitCode = 1;
 }
