@@ -21,6 +21,24 @@ export function idempotencyKey(headers: Record<string, string | string[] | undef
   return value;
 }
 
+const requestHash = (operation: string, input: unknown) =>
+  createHash('sha256').update(operation).update('\0').update(JSON.stringify(input)).digest('hex');
+
+/**
+ * The committed result of an earlier request with this key, if there is one (read only, for
+ * work that must happen before the transaction); `onceFor` inside it stays the authority.
+ */
+export async function earlierResult<R>(q: Sql, ctx: Ctx, key: string | undefined, operation: string, input: unknown): Promise<R | undefined> {
+  if (key === undefined) return undefined;
+  const [seen] = await q.query<{ request_hash: string; operation: string; result: R }>(
+    'select request_hash, operation, result from idempotency_keys where workspace_id = $1 and actor_id = $2 and key = $3',
+    [ctx.workspaceId, ctx.actor.id, key],
+  );
+  if (!seen) return undefined;
+  if (seen.operation !== operation || seen.request_hash !== requestHash(operation, input)) throw new AppError('idempotency_key_reused');
+  return seen.result ?? undefined;
+}
+
 /**
  * Runs `create` once per (workspace, actor, key). A replay with a different request body
  * is refused (`idempotency_key_reused`) rather than silently answered with another result.
@@ -34,7 +52,7 @@ export async function onceFor<R>(
   create: () => Promise<R>,
 ): Promise<R> {
   if (key === undefined) return create();
-  const hash = createHash('sha256').update(operation).update('\0').update(JSON.stringify(input)).digest('hex');
+  const hash = requestHash(operation, input);
   const fresh = await tx.query(
     `insert into idempotency_keys (workspace_id, actor_id, key, operation, request_hash, result)
      values ($1, $2, $3, $4, $5, 'null') on conflict do nothing returning 1`,

@@ -66,13 +66,14 @@ describe('a ticket with files', () => {
   it('is not created at all when one of its files is not the caller’s pending upload', async () => {
     const mine = await uploadOne(requester, 'mine.txt');
     const theirs = await uploadOne(colleague, 'theirs.txt');
+    const justBefore = await portalTicket(requester, 'just before');
     const before = await ticketCount();
     const res = await requester.post('/tickets', { subject: 'x', description: 'y', attachmentIds: [mine.id, theirs.id] });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.code).toBe('attachment_invalid');
     expect(await ticketCount()).toBe(before);
-    // Nothing was claimed: the file can still be sent.
-    await portalTicket(requester, 'second try', { attachmentIds: [mine.id] });
+    // Nothing was claimed: the file can still be sent; and no ticket number was used up.
+    expect(await portalTicket(requester, 'second try', { attachmentIds: [mine.id] })).toBe(justBefore + 1);
     const again = await requester.post('/tickets', { subject: 'x', description: 'y', attachmentIds: [mine.id] });
     expect(again.json().error.code).toBe('attachment_invalid'); // already on a ticket
     const unknown = await requester.post('/tickets', { subject: 'x', description: 'y', attachmentIds: [randomBytes(16).toString('base64url')] });
@@ -222,7 +223,8 @@ describe('Idempotency-Key', () => {
     expect(other.json().error.code).toBe('idempotency_key_reused');
     // Keys are per person: the same key from a colleague is a new request.
     const theirs = await colleague.request('POST', '/tickets', body, { 'idempotency-key': key });
-    expect(theirs.json().number).not.toBe(first.json().number);
+    // …and the retry and the refused reuse took no ticket number: the colleague's is the next.
+    expect(theirs.json().number).toBe(first.json().number + 1);
   });
 
   it('gives one ticket when the same create arrives twice at once, files attached once', async () => {

@@ -1,12 +1,12 @@
 import type { z } from 'zod';
 import type { createTicketBody } from '../../../contracts/tickets.ts';
 import type { PortalCtx } from '../../platform/context.ts';
-import type { Sql } from '../../platform/db/db.ts';
+import type { Db, Sql } from '../../platform/db/db.ts';
 import { AppError } from '../../platform/errors.ts';
 import { mutate } from '../../platform/events.ts';
 import { failpoint } from '../../platform/failpoint.ts';
-import { onceFor } from '../../platform/idempotency.ts';
-import { claimAttachments } from '../attachments/claim.ts';
+import { earlierResult, onceFor } from '../../platform/idempotency.ts';
+import { checkClaimable, claimAttachments } from '../attachments/claim.ts';
 
 /** Hands out the workspace's next ticket number; the row lock serialises concurrent creates. */
 export async function nextTicketNumber(tx: Sql, workspaceId: string): Promise<number> {
@@ -15,6 +15,27 @@ export async function nextTicketNumber(tx: Sql, workspaceId: string): Promise<nu
     [workspaceId],
   );
   return row!.n;
+}
+
+/**
+ * Takes the workspace's next ticket number in a transaction of its own, committed without
+ * waiting for the disk (`synchronous_commit` off for it alone), before the ticket's own
+ * transaction. The counter row is locked for one statement instead of until the ticket's
+ * commit, so concurrent creates in one workspace no longer queue behind each other's disk
+ * flush (bench: p99 86 ms with the number taken inside the ticket's transaction). Still
+ * durable: the ticket's commit is flushed after the counter's (the log is sequential), so a
+ * committed ticket's number is never handed out again. A create that fails after this
+ * leaves its number unused — numbers are unique and increasing, with rare gaps.
+ */
+export async function reserveTicketNumber(db: Db, workspaceId: string): Promise<number> {
+  return db.tx(async (tx) => {
+    const [row] = await tx.query<{ n: number }>(
+      `with quick as (select set_config('synchronous_commit', 'off', true))
+       update workspaces set ticket_seq = ticket_seq + 1 from quick where id = $1 returning ticket_seq as n`,
+      [workspaceId],
+    );
+    return row!.n;
+  });
 }
 
 /**
@@ -30,16 +51,25 @@ export async function createPortalTicket(
   idempotencyKey?: string,
 ): Promise<{ number: number }> {
   if (!settings.ticketCreation) throw new AppError('portal_ticket_creation_disabled');
+  // Before taking a number: a retry that already succeeded gets its ticket, and bad files are
+  // refused (unless the same request just succeeded meanwhile), so neither leaves a gap. Only
+  // two copies of one request racing each other use up a number (the second gets the first's ticket).
+  const earlier = await earlierResult<{ number: number }>(ctx.db, ctx, idempotencyKey, 'ticket.create', input);
+  if (earlier) return earlier;
+  try {
+    await checkClaimable(ctx.db, ctx, input.attachmentIds);
+  } catch (err) {
+    const meanwhile = await earlierResult<{ number: number }>(ctx.db, ctx, idempotencyKey, 'ticket.create', input);
+    if (meanwhile) return meanwhile;
+    throw err;
+  }
+  const number = await reserveTicketNumber(ctx.db, ctx.workspaceId);
   return mutate(ctx, (tx, record) => onceFor(tx, ctx, idempotencyKey, 'ticket.create', input, async () => {
-    // The number and the row in one statement: the workspace row stays locked from here to
-    // the commit, and concurrent creates queue on it, so every round trip saved here counts.
-    const [row] = await tx.query<{ id: string; number: number }>(
-      `with n as (update workspaces set ticket_seq = ticket_seq + 1 where id = $1 returning ticket_seq)
-       insert into tickets (workspace_id, number, client_id, requester_id, subject, description, priority, status, source)
-       select $1, n.ticket_seq, $2, $3, $4, $5, $6, 'new', 'portal' from n returning id, number`,
-      [ctx.workspaceId, ctx.actor.clientId, ctx.actor.id, input.subject, input.description, input.priority],
+    const [row] = await tx.query<{ id: string }>(
+      `insert into tickets (workspace_id, number, client_id, requester_id, subject, description, priority, status, source)
+       values ($1, $2, $3, $4, $5, $6, $7, 'new', 'portal') returning id`,
+      [ctx.workspaceId, number, ctx.actor.clientId, ctx.actor.id, input.subject, input.description, input.priority],
     );
-    const number = row!.number;
     const files = await claimAttachments(tx, ctx, input.attachmentIds, { ticketId: row!.id, messageId: null });
     await record({ type: 'ticket.created', ticketId: row!.id, payload: { number, source: 'portal', files } });
     failpoint(ctx.config.failpoint, 'ticket.before-commit');
