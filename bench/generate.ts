@@ -52,15 +52,13 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { from as copyFrom, type CopyStreamQuery } from 'pg-copy-streams';
 import { PGlite } from '@electric-sql/pglite';
-import { citext } from '@electric-sql/pglite/contrib/citext';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { hash as argon2 } from '@node-rs/argon2';
 import { renderMarkdown } from '../server/modules/kb/render.ts';
 import { searchArticles } from '../server/modules/kb/search.ts';
 import { slugify } from '../server/modules/kb/slug.ts';
 import { checkPassword } from '../server/platform/auth/passwords.ts';
 import { hashToken } from '../server/platform/auth/tokens.ts';
-import { openPglite, openPostgres, type Db, type Sql } from '../server/platform/db/db.ts';
+import { PGLITE_EXTENSIONS, openPglite, openPostgres, type Db, type Sql } from '../server/platform/db/db.ts';
 import { migrate } from '../server/platform/db/migrate.ts';
 import { freshDatabase } from './lib.ts';
 
@@ -1431,7 +1429,7 @@ class LiteConn implements Conn {
 }
 
 /** PGlite with the extensions Portico's own `openPglite` loads (server/platform/db/db.ts). */
-const openLite = (dir: string) => PGlite.create(`file://${dir}`, { extensions: { pg_trgm, citext } });
+const openLite = (dir: string) => PGlite.create(`file://${dir}`, { extensions: PGLITE_EXTENSIONS });
 
 /** The application's `Db` over an open PGlite (as `openPglite` builds it), for migrate(). */
 function liteDb(lite: PGlite): Db {

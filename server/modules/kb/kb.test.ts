@@ -138,6 +138,19 @@ describe('search', () => {
     expect(text(hit!)).toContain('empty toner');
   });
 
+  it('cuts the snippet of a long article around the match, on word boundaries', async () => {
+    const filler = Array.from({ length: 60 }, (_, i) => `Paragraph ${i} explains routine maintenance steps.`).join(' ');
+    await article('Laser printer service guide', `${filler} When the fuser overheats, switch the printer off. ${filler}`, 'public');
+    const [hit] = (await anon(a, '/kb/search?q=fuser')).json().items as KbSearchHit[];
+    expect(hit!.snippet.filter((p) => p.hit).map((p) => p.text)).toEqual(['fuser']);
+    const shown = text(hit!);
+    expect(shown).toContain('When the fuser overheats');
+    // Starts and ends on whole words of the article, not halves of them.
+    const words = new Set(`${filler} When the fuser overheats, switch the printer off.`.split(/\s+/));
+    expect(words.has(shown.trim().split(/\s+/)[0]!)).toBe(true);
+    expect(words.has(shown.trim().split(/\s+/).at(-1)!)).toBe(true);
+  });
+
   it('follows the workspace language', async () => {
     const admin = await signInStaff(env.app, a.admin.email);
     expect((await admin.patch('/settings', { kb: { language: 'simple' } })).json().kb).toEqual({ language: 'simple' });

@@ -56,6 +56,19 @@ export function snippetParts(headline: string): SnippetPart[] {
   return parts;
 }
 
+/**
+ * The part of an article's text a snippet is cut from: 320 characters around the first place
+ * the query's first word occurs (its stem, as the text search configuration made it), or the
+ * start. ts_headline stems every word it is given, so handing it the whole article made
+ * snippets most of a search's cost (25 of them: 2.8 ms of 6 ms on the bench data set, and
+ * growing with the articles' length); a snippet shows 35 words at most anyway.
+ */
+const snippetWindow = (text: string, tsq: string) => `(
+  select case when w.s + 320 <= length(w.t) then regexp_replace(w.piece, '\\s+\\S*$', '') else w.piece end
+    from (select v.t, v.s, case when v.s > 1 then regexp_replace(substr(v.t, v.s, 320), '^\\S*\\s+', '') else substr(v.t, 1, 320) end as piece
+            from (select ${text} as t,
+                         greatest(1, strpos(lower(${text}), coalesce((regexp_match(querytree(${tsq})::text, '''([^'']+)'''))[1], '')) - 120) as s) v) w)`;
+
 export type SearchRow = {
   id: string;
   slug: string;
@@ -96,7 +109,7 @@ export async function searchArticles(
         order by rank desc, a.updated_at desc, a.id
         limit ${p.add(limit)} offset ${p.add(offset)})
      select a.id, a.slug, a.title, a.visibility, c.name as category_name, a.updated_at, h.total::int as total,
-            ts_headline(${cfg}::regconfig, a.body_text, q.q, ${p.add(HEADLINE)}) as headline
+            ts_headline(${cfg}::regconfig, ${snippetWindow('a.body_text', 'q.q')}, q.q, ${p.add(HEADLINE)}) as headline
        from hits h join kb_articles a on a.id = h.id
        join kb_categories c on c.workspace_id = a.workspace_id and c.id = a.category_id, q
       order by h.rank desc, h.updated_at desc, h.id`,

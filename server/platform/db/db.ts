@@ -2,6 +2,10 @@ import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { citext } from '@electric-sql/pglite/contrib/citext';
+import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
+
+/** The extensions the migrations create; PGlite must load them. */
+export const PGLITE_EXTENSIONS = { pg_trgm, citext, btree_gin };
 
 /** Anything that runs SQL: the database itself or an open transaction. */
 export type Sql = {
@@ -23,7 +27,7 @@ export type Db = Sql & {
 /** Embedded PostgreSQL (PGlite). `dataDir` undefined keeps everything in memory (tests). */
 export async function openPglite(dataDir?: string): Promise<Db> {
   const lite = await PGlite.create(dataDir ? `file://${dataDir}` : 'memory://', {
-    extensions: { pg_trgm, citext },
+    extensions: PGLITE_EXTENSIONS,
   });
   type Q = Pick<PGlite, 'query' | 'exec'>;
   const run = async <T>(q: Q, text: string, params?: readonly unknown[]) =>
