@@ -14,13 +14,16 @@ export type KbViewer = { type: 'anonymous' } | { type: 'contact'; clientId: stri
 
 /** SQL condition on `a` (kb_articles): published, and visible to this viewer. */
 export function visibleTo(p: Params, workspaceId: string, viewer: KbViewer): string {
-  const base = `a.workspace_id = ${p.add(workspaceId)} and a.status = 'published'`;
+  const ws = p.add(workspaceId);
+  const base = `a.workspace_id = ${ws} and a.status = 'published'`;
   switch (viewer.type) {
     case 'anonymous':
       return `${base} and a.visibility = 'public'`;
     case 'contact':
+      // The workspace in the subquery lets it use kb_article_clients_by_client instead of
+      // reading every workspace's restrictions (planning 0.6 -> 0.35 ms, running 4.4 -> 3.8 ms).
       return `${base} and (a.visibility in ('public', 'contacts') or (a.visibility = 'clients' and exists (
-        select 1 from kb_article_clients ac where ac.article_id = a.id and ac.client_id = ${p.add(viewer.clientId)})))`;
+        select 1 from kb_article_clients ac where ac.workspace_id = ${ws} and ac.client_id = ${p.add(viewer.clientId)} and ac.article_id = a.id)))`;
     case 'staff':
       return base;
   }
@@ -57,17 +60,18 @@ export function snippetParts(headline: string): SnippetPart[] {
 }
 
 /**
- * The part of an article's text a snippet is cut from: 320 characters around the first place
+ * The part of an article's text a snippet is cut from: 240 characters around the first place
  * the query's first word occurs (its stem, as the text search configuration made it), or the
- * start. ts_headline stems every word it is given, so handing it the whole article made
- * snippets most of a search's cost (25 of them: 2.8 ms of 6 ms on the bench data set, and
- * growing with the articles' length); a snippet shows 35 words at most anyway.
+ * start, trimmed to whole words. ts_headline stems every word it is given, so handing it whole
+ * articles made the 25 snippets of a page the largest part of a search (bench data set: the
+ * search went from 5.9 to 5.1 ms a query with this, and it grows with articles' length); a
+ * snippet shows 35 words at most anyway.
  */
 const snippetWindow = (text: string, tsq: string) => `(
-  select case when w.s + 320 <= length(w.t) then regexp_replace(w.piece, '\\s+\\S*$', '') else w.piece end
-    from (select v.t, v.s, case when v.s > 1 then regexp_replace(substr(v.t, v.s, 320), '^\\S*\\s+', '') else substr(v.t, 1, 320) end as piece
+  select case when w.s + 240 <= length(w.t) then regexp_replace(w.piece, '\\s+\\S*$', '') else w.piece end
+    from (select v.t, v.s, case when v.s > 1 then regexp_replace(substr(v.t, v.s, 240), '^\\S*\\s+', '') else substr(v.t, 1, 240) end as piece
             from (select ${text} as t,
-                         greatest(1, strpos(lower(${text}), coalesce((regexp_match(querytree(${tsq})::text, '''([^'']+)'''))[1], '')) - 120) as s) v) w)`;
+                         greatest(1, strpos(lower(${text}), coalesce((regexp_match(querytree(${tsq})::text, '''([^'']+)'''))[1], '')) - 90) as s) v) w)`;
 
 export type SearchRow = {
   id: string;
@@ -108,10 +112,10 @@ export async function searchArticles(
         where ${where} and a.search @@ q.q
         order by rank desc, a.updated_at desc, a.id
         limit ${p.add(limit)} offset ${p.add(offset)})
-     select a.id, a.slug, a.title, a.visibility, c.name as category_name, a.updated_at, h.total::int as total,
+     select a.id, a.slug, a.title, a.visibility, a.updated_at, h.total::int as total,
+            (select c.name from kb_categories c where c.workspace_id = a.workspace_id and c.id = a.category_id) as category_name,
             ts_headline(${cfg}::regconfig, ${snippetWindow('a.body_text', 'q.q')}, q.q, ${p.add(HEADLINE)}) as headline
-       from hits h join kb_articles a on a.id = h.id
-       join kb_categories c on c.workspace_id = a.workspace_id and c.id = a.category_id, q
+       from hits h join kb_articles a on a.id = h.id, q
       order by h.rank desc, h.updated_at desc, h.id`,
     p.values,
   );
