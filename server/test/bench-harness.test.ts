@@ -49,6 +49,12 @@ describe.runIf(DB_URL)('npm run bench', () => {
     }
     expect(output).toMatch(/\| list_member \| [\d.]+ \|/);
     expect(output).toMatch(/Targets:/);
+    // The tickets it created are gone again: a reused data set stays what was generated.
+    const c = new pg.Client({ connectionString: url.toString() });
+    await c.connect();
+    const { rows } = await c.query<{ n: number }>(`select count(*)::int as n from tickets where subject like 'Bench: %'`);
+    await c.end();
+    expect(rows[0]!.n).toBe(0);
     await rm(out, { recursive: true, force: true });
   }, 180_000);
 });
