@@ -58,7 +58,7 @@ import { searchArticles } from '../server/modules/kb/search.ts';
 import { slugify } from '../server/modules/kb/slug.ts';
 import { checkPassword } from '../server/platform/auth/passwords.ts';
 import { hashToken } from '../server/platform/auth/tokens.ts';
-import { PGLITE_EXTENSIONS, openPglite, openPostgres, type Db, type Sql } from '../server/platform/db/db.ts';
+import { PGLITE_EXTENSIONS, openPglite, openPostgres, pgliteDb, type Db, type Sql } from '../server/platform/db/db.ts';
 import { migrate } from '../server/platform/db/migrate.ts';
 import { freshDatabase } from './lib.ts';
 
@@ -1431,20 +1431,10 @@ class LiteConn implements Conn {
 /** PGlite with the extensions Portico's own `openPglite` loads (server/platform/db/db.ts). */
 const openLite = (dir: string) => PGlite.create(`file://${dir}`, { extensions: PGLITE_EXTENSIONS });
 
-/** The application's `Db` over an open PGlite (as `openPglite` builds it), for migrate(). */
-function liteDb(lite: PGlite): Db {
-  type Q = Pick<PGlite, 'query' | 'exec'>;
-  const sql = (q: Q): Sql => ({
-    query: async <T>(text: string, params?: readonly unknown[]) => (await q.query<T>(text, params as unknown[] | undefined)).rows,
-    exec: async (text) => void (await q.exec(text)),
-    raw: async (text, params) => ({ rows: (await q.query(text, params as unknown[] | undefined)).rows }),
-  });
-  return { kind: 'pglite', ...sql(lite), tx: (fn) => lite.transaction((t) => fn(sql(t))), close: () => lite.close() };
-}
-
 /** A connection as the application's `Sql`, to run its own queries (KB search). */
 const sqlOf = (c: Conn): Sql => ({
   query: async <T>(text: string, params?: readonly unknown[]) => (await c.query<object>(text, params as unknown[] | undefined)).rows as T[],
+  prepared: async <T>(_name: string, text: string, params?: readonly unknown[]) => (await c.query<object>(text, params as unknown[] | undefined)).rows as T[],
   exec: async (text) => void (await c.query(text)),
   raw: (text, params) => c.query(text, params as unknown[] | undefined),
 });
@@ -1639,7 +1629,7 @@ export async function generate(opts: GenerateOptions = {}): Promise<Manifest> {
     await mkdir(embedded, { recursive: true });
     const lite = await openLite(embedded);
     try {
-      await migrate(liteDb(lite));
+      await migrate(pgliteDb(lite));
     } catch (err) {
       await lite.close().catch(() => undefined);
       throw err;

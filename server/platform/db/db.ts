@@ -11,6 +11,13 @@ export const PGLITE_EXTENSIONS = { pg_trgm, citext, btree_gin };
 export type Sql = {
   /** Runs one statement with positional parameters ($1, $2…) and returns its rows. */
   query<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<T[]>;
+  /**
+   * A named prepared statement (PostgreSQL: parsed once per connection, and after five runs
+   * usually planned once). Only for a query whose generic plan was checked to be the right
+   * one for every tenant: generic plans can be badly wrong on skewed data (see ARCHITECTURE).
+   * The embedded database runs it as a plain query.
+   */
+  prepared<T = Record<string, unknown>>(name: string, text: string, params?: readonly unknown[]): Promise<T[]>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(text: string): Promise<void>;
   /** Driver-level access for libraries (pg-boss): a statement or script, `{ rows }` of the last. */
@@ -29,6 +36,11 @@ export async function openPglite(dataDir?: string): Promise<Db> {
   const lite = await PGlite.create(dataDir ? `file://${dataDir}` : 'memory://', {
     extensions: PGLITE_EXTENSIONS,
   });
+  return pgliteDb(lite);
+}
+
+/** The `Db` over an open PGlite instance. */
+export function pgliteDb(lite: PGlite): Db {
   type Q = Pick<PGlite, 'query' | 'exec'>;
   const run = async <T>(q: Q, text: string, params?: readonly unknown[]) =>
     (await q.query<T>(text, params as unknown[] | undefined)).rows;
@@ -36,6 +48,7 @@ export async function openPglite(dataDir?: string): Promise<Db> {
     params?.length ? run(q, text, params).then((rows) => ({ rows })) : ((await q.exec(text)).at(-1) ?? { rows: [] });
   const sql = (q: Q): Sql => ({
     query: (text, params) => run(q, text, params),
+    prepared: (_name, text, params) => run(q, text, params),
     exec: async (text) => void (await q.exec(text)),
     raw: (text, params) => raw(q, text, params),
   });
@@ -58,6 +71,8 @@ export async function openPostgres(url: string, max = 10): Promise<Db> {
     (await c.query(text, params as unknown[] | undefined)).rows as T[];
   const sql = (c: C): Sql => ({
     query: (text, params) => run(c, text, params),
+    prepared: async <T>(name: string, text: string, params?: readonly unknown[]) =>
+      (await c.query({ name, text, values: params as unknown[] | undefined })).rows as T[],
     exec: async (text) => void (await c.query(text)),
     async raw(text, params) {
       // A script answers with one result per statement; libraries want the last.
