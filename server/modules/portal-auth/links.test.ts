@@ -250,7 +250,10 @@ describe('no user enumeration', () => {
   it('takes as long for a known address as for an unknown one (magic link and sign-in)', async () => {
     const ws = await createWorkspace(env.db);
     const known = ws.clients[1].members[0].email;
-    const median = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+    // The lower quartile of each: a real difference (work done for one kind of address and not
+    // the other) shows in every sample, while load from the test file running beside this one
+    // only adds spikes (a median of 9 once read 40 ms against 19 under it; alone the gap is ≤ 2 ms).
+    const quartile = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 4)]!;
     const gaps: Record<string, number> = {};
     for (const [name, url, body] of [
       ['magic-link', `/portal/${ws.slug}/api/auth/magic-link`, (email: string) => ({ email })],
@@ -261,19 +264,20 @@ describe('no user enumeration', () => {
       const ghost = `ghost-${Date.now()}@client-b.test`;
       const times = { known: [] as number[], unknown: [] as number[] };
       for (let i = 0; i < 9; i++) {
-        for (const [kind, email] of [['known', known], ['unknown', ghost]] as const) {
+        for (const [kind, email] of (i % 2 ? [['known', known], ['unknown', ghost]] : [['unknown', ghost], ['known', known]]) as [string, string][]) {
           const t0 = performance.now();
           await post(url, body(email));
-          times[kind].push(performance.now() - t0);
+          times[kind as 'known' | 'unknown'].push(performance.now() - t0);
         }
       }
-      const k = median(times.known);
-      const u = median(times.unknown);
+      const k = quartile(times.known);
+      const u = quartile(times.unknown);
       gaps[name] = k - u;
       console.log(`${name}: known ${k.toFixed(1)} ms, unknown ${u.toFixed(1)} ms, gap ${(k - u).toFixed(1)} ms`);
     }
-    // The request path does the same work for both; allow scheduling noise only.
-    for (const gap of Object.values(gaps)) expect(Math.abs(gap)).toBeLessThan(20);
+    // The request path does the same work for both; allow scheduling noise only (tighter than a
+    // skipped password check, which would be ~15 ms here).
+    for (const gap of Object.values(gaps)) expect(Math.abs(gap)).toBeLessThan(10);
   }, 60_000);
 });
 
