@@ -63,7 +63,8 @@ describe('limits', () => {
     const res = await upload(base, contact, [{ name: 'huge.iso', size: 200 * MB }], { chunked: true });
     expect(res.status).toBe(413);
     expect(res.body.error.code).toBe('file_too_large');
-    expect(res.sent).toBeLessThan(60 * MB); // socket buffers, not 200 MB
+    // Socket buffers and scheduling, not 200 MB: typically 20–40 MB, 69 MB once on a loaded machine.
+    expect(res.sent).toBeLessThan(100 * MB);
     expect(blobs().length).toBe(before);
   });
 
