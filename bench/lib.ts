@@ -18,5 +18,16 @@ export async function freshDatabase(name: string, adminUrl = ADMIN_URL): Promise
   return url.toString();
 }
 
+/** Drops database `name` (closing its connections) on the server of `adminUrl`. */
+export async function dropDatabase(name: string, adminUrl = ADMIN_URL): Promise<void> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`drop database if exists ${name} with (force)`);
+  } finally {
+    await admin.end();
+  }
+}
+
 /** The p-th percentile of ascending `sorted` numbers. */
 export const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;

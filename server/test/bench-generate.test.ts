@@ -9,9 +9,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate, verify, type Manifest } from '../../bench/generate.ts';
+import { dropDatabase, freshDatabase } from '../../bench/lib.ts';
 import { reindexWorkspace } from '../modules/kb/articles.ts';
 import { renderMarkdown } from '../modules/kb/render.ts';
 import { searchArticles } from '../modules/kb/search.ts';
@@ -160,26 +160,14 @@ describe.runIf(DB_URL)('bench generator into PostgreSQL', () => {
     u.pathname = `/${name}`;
     return u.toString();
   };
-  const admin = async (sql: string) => {
-    const c = new pg.Client({ connectionString: DB_URL });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  };
   let manifest: Manifest;
   let pgDigest: Record<string, string>;
 
   beforeAll(async () => {
-    for (const name of names) {
-      await admin(`drop database if exists ${name}`);
-      await admin(`create database ${name}`);
-    }
+    for (const name of names) await freshDatabase(name, DB_URL);
   });
   afterAll(async () => {
-    for (const name of names) await admin(`drop database if exists ${name} with (force)`);
+    for (const name of names) await dropDatabase(name, DB_URL);
   });
 
   it('drops and restores the keys around the load: sizes, verify(), and the application\'s view', async () => {

@@ -11,22 +11,13 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { root } from './process.ts';
+import { dropDatabase } from '../../bench/lib.ts';
 
 const DB_URL = process.env.TEST_DATABASE_URL;
 const name = `portico_bench_smoke_${process.pid}`;
 
-async function admin(sql: string) {
-  const c = new pg.Client({ connectionString: DB_URL });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
-
 afterAll(async () => {
-  if (DB_URL) await admin(`drop database if exists ${name}`);
+  if (DB_URL) await dropDatabase(name, DB_URL);
 });
 
 describe.runIf(DB_URL)('npm run bench', () => {
