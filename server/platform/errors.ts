@@ -64,6 +64,19 @@ export const errorCatalogue = {
     status: 422,
     message: 'This Idempotency-Key was already used for a different request. Use a new key for a new request.',
   },
+  branding_css_invalid: {
+    status: 400,
+    message: 'The custom CSS cannot be used. Fix the problems listed (line and column given) and save again.',
+  },
+  branding_image_invalid: {
+    status: 400,
+    message: 'The image cannot be used. Upload a PNG, JPEG, GIF, WebP, ICO or SVG file within the size limit.',
+  },
+  domain_invalid: {
+    status: 400,
+    message: 'Enter a domain name you own, such as support.example.com (no https:// and no path).',
+  },
+  domain_taken: { status: 409, message: 'This domain is already in use. Remove it where it is used first, or choose another.' },
   rate_limited: { status: 429, message: 'Too many attempts. Wait a moment and try again.' },
   not_ready: { status: 503, message: 'The server is starting or cannot reach its database.' },
   internal: { status: 500, message: 'Something went wrong on our side. Try again in a moment.' },
