@@ -45,7 +45,8 @@ export type SessionInfo = {
 };
 
 export type MfaStatus = { enabled: boolean; required: boolean; recoveryCodesLeft: number };
-export type MfaSetup = { qrDataUrl: string; secret: string; uri: string };
+/** `qrSvg`: SVG markup of the QR code, made by the server from `uri`. */
+export type MfaSetup = { qrSvg: string; secret: string; uri: string };
 
 export type PortalLinkInfo = {
   id: string;

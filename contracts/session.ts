@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AttachmentLimits } from './attachments.ts';
+import type { EffectiveBranding } from './branding.ts';
 
 export const signInBody = z.object({
   email: z.string().trim().min(3).max(254),
@@ -9,7 +10,9 @@ export const signInBody = z.object({
 });
 
 export type PortalWorkspace = {
+  /** The portal's name as branded for whoever asks (the contact's client, else the workspace). */
   name: string;
+  branding: EffectiveBranding;
   slug: string;
   settings: { ticketCreation: boolean; ticketClosing: boolean; attachments: AttachmentLimits };
   signIn: { password: boolean; magicLink: boolean; registration: 'off' | 'known' | 'open' };

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
@@ -10,14 +10,21 @@ import type { Deps } from './platform/context.ts';
 import { AppError } from './platform/errors.ts';
 import { installErrorHandling } from './platform/http/error-handler.ts';
 import { declare, isMutation, type RouteAccess, type RouteSurface } from './platform/http/route-config.ts';
-import { portalSurface, staffSurface } from './platform/http/surfaces.ts';
-import { assetsDir, sendApp } from './platform/http/web-host.ts';
+import { portalBase, portalSurface, staffSurface } from './platform/http/surfaces.ts';
+import { assetsDir, escapeAttr, sendApp } from './platform/http/web-host.ts';
 import { portalAuthRoutes } from './modules/portal-auth/routes.ts';
 import { staffAuthRoutes } from './modules/staff-auth/routes.ts';
 import { portalTicketRoutes } from './modules/tickets/portal-routes.ts';
 import { staffTicketRoutes } from './modules/tickets/staff-routes.ts';
 import { directoryRoutes } from './modules/directory/routes.ts';
 import { settingsRoutes } from './modules/settings/routes.ts';
+import { brandingRoutes } from './modules/branding/routes.ts';
+import { acmeChallengeRoute, domainRoutes, tlsAskRoute } from './modules/domains/routes.ts';
+import { DomainMap } from './platform/domain-map.ts';
+import { rewriteForHost } from './platform/http/host-routing.ts';
+import { CertificateCache } from './modules/domains/certificates.ts';
+import { brandingPreviewRoutes } from './modules/branding/preview-page.ts';
+import { brandHead, PLAIN_PAGES, PORTAL_CSP, portalBrandingRoutes, requestBranding } from './modules/branding/portal-routes.ts';
 import { accountRoutes, managerInvitationRoutes } from './modules/portal-auth/account-routes.ts';
 import { mfaRoutes } from './modules/mfa/routes.ts';
 import { portalLinkRoutes } from './modules/portal-links/routes.ts';
@@ -40,7 +47,14 @@ import { RedisRelay } from './platform/realtime/relay-redis.ts';
 
 export type RouteDeclaration = { method: string; url: string; surface: RouteSurface; access: RouteAccess };
 
-export type App = FastifyInstance & { routeDeclarations: RouteDeclaration[]; deps: Deps; live: Live };
+export type App = FastifyInstance & {
+  routeDeclarations: RouteDeclaration[];
+  deps: Deps;
+  live: Live;
+  /** Custom domains in service (routing by Host) and their certificates (the HTTPS listener). */
+  domains: DomainMap;
+  certificates: CertificateCache;
+};
 
 export type AppOptions = {
   config: Config;
@@ -51,27 +65,38 @@ export type AppOptions = {
   /** Queue name prefix, so apps sharing one database in tests keep their jobs apart. */
   jobPrefix?: string;
   jobPollingSeconds?: number;
+  /** Periodic jobs (clean-ups, custom domain steps) asked for every few minutes; tests run them by hand. */
+  periodicJobs?: boolean;
   /** File storage; a local directory (`FILES_DIR`) unless given. */
   files?: BlobStore;
 };
 
 /** Builds the HTTP app around an open database. Never listens: main.ts and tests decide. */
-export async function buildApp({ config, db, bus = new EventBus(), workers = true, jobPrefix, jobPollingSeconds, files }: AppOptions): Promise<App> {
+export async function buildApp({ config, db, bus = new EventBus(), workers = true, periodicJobs = true, jobPrefix, jobPollingSeconds, files }: AppOptions): Promise<App> {
+  const domains = new DomainMap(db, new URL(config.publicUrl).hostname, config.publicUrlSet);
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true },
+    rewriteUrl: (req) => rewriteForHost(domains, req, config.trustProxy),
   }) as unknown as App;
   const jobs = new Jobs(db, { ...(jobPrefix ? { prefix: jobPrefix } : {}), ...(jobPollingSeconds ? { pollingSeconds: jobPollingSeconds } : {}) });
   const deps: Deps = { db, bus, log: app.log, jobs, config, files: files ?? new LocalBlobStore(config.filesDir) };
   app.deps = deps;
+  app.domains = domains;
+  app.certificates = new CertificateCache(deps);
+  await domains.start(bus);
+  bus.listen((m) => {
+    if (m.kind === 'domains.changed') app.certificates.clear();
+  });
+  app.addHook('onClose', async () => domains.stop());
   registerJobs(deps, createTransport(config.smtpUrl));
   if (workers) {
     let stopSchedule = () => {};
     app.addHook('onReady', async () => {
       await jobs.start((err) => app.log.error({ err }, 'job queue error'));
-      stopSchedule = schedulePeriodicJobs(deps);
+      if (periodicJobs) stopSchedule = schedulePeriodicJobs(deps);
     });
     app.addHook('onClose', async () => {
       stopSchedule();
@@ -155,6 +180,8 @@ export async function buildApp({ config, db, bus = new EventBus(), workers = tru
     return reply.sendFile(file, { immutable: true, maxAge: '365d' });
   });
   app.get('/', declare('public', 'anyone'), async (_request, reply) => reply.redirect('/staff'));
+  await app.register(acmeChallengeRoute, { deps });
+  await app.register(tlsAskRoute, { deps });
   app.get('/portal/access/:token', declare('portal', 'anyone'), async (request, reply) =>
     openPortalLink(deps, request, reply, (request.params as { token: string }).token),
   );
@@ -174,8 +201,15 @@ export async function buildApp({ config, db, bus = new EventBus(), workers = tru
       portal.get('/api/*', declare('portal', 'anyone'), async () => {
         throw new AppError('not_found');
       });
-      const page = async (request: { portal: { workspace: { name: string } } | null }, reply: Parameters<typeof sendApp>[0]) =>
-        sendApp(reply, 'portal', request.portal!.workspace.name);
+      await portal.register(portalBrandingRoutes, { deps });
+      const page = async (request: FastifyRequest, reply: FastifyReply) => {
+        const { workspace, session, base } = request.portal!;
+        const { effective } = await requestBranding(deps, request);
+        const path = request.url.split('?')[0]!.slice(portalBase(workspace.slug).length);
+        reply.header('content-security-policy', PORTAL_CSP);
+        const head = `<meta name="portal-base" content="${escapeAttr(base)}">${brandHead(effective, PLAIN_PAGES.test(path) || session?.stage === 'mfa')}`;
+        return sendApp(reply, 'portal', effective.portalName, head);
+      };
       portal.get('/', declare('portal', 'anyone'), page);
       portal.get('/*', declare('portal', 'anyone'), page);
     },
@@ -196,6 +230,9 @@ export async function buildApp({ config, db, bus = new EventBus(), workers = tru
       await staff.register(mailboxRoutes, { prefix: '/api', deps });
       await staff.register(directoryRoutes, { prefix: '/api', deps });
       await staff.register(settingsRoutes, { prefix: '/api', deps });
+      await staff.register(brandingRoutes, { prefix: '/api', deps });
+      await staff.register(domainRoutes, { prefix: '/api', deps });
+      await staff.register(brandingPreviewRoutes, { deps });
       staff.get('/api/*', declare('staff', 'anyone'), async () => {
         throw new AppError('not_found');
       });

@@ -5,6 +5,7 @@ import { deliverMail } from './platform/mail/outbox.ts';
 import type { Transport } from './platform/mail/transport.ts';
 import { cleanUpFiles } from './modules/attachments/clean-up.ts';
 import { closeIdleChats } from './modules/chat/close-chat.ts';
+import { runDomainSteps } from './modules/domains/lifecycle.ts';
 import { handleMagicLinkRequest, handlePasswordResetRequest, handleRegistration } from './modules/portal-auth/link-requests.ts';
 
 export function registerJobs(deps: Deps, transport: Transport) {
@@ -19,12 +20,17 @@ export function registerJobs(deps: Deps, transport: Transport) {
   jobs.work('chat.close-idle', async () => {
     await closeIdleChats(deps);
   });
+  jobs.work('domains.step', async () => {
+    await runDomainSteps(deps);
+  });
 }
 
 /** Periodic jobs and how often each runs. */
 const PERIODIC: { name: JobName; everySeconds: number }[] = [
   { name: 'files.clean-up', everySeconds: 15 * 60 },
   { name: 'chat.close-idle', everySeconds: 5 * 60 },
+  // Custom domains: DNS checks, certificate orders and renewals that are due.
+  { name: 'domains.step', everySeconds: 60 },
 ];
 
 /**

@@ -1,4 +1,5 @@
 /** Process entry: validate config, open and migrate the database, seed on first start, listen. */
+import { listenTls } from './platform/http/tls-server.ts';
 import path from 'node:path';
 import { loadConfig } from './config.ts';
 import { buildApp } from './app.ts';
@@ -34,9 +35,11 @@ try {
 const { applied } = await migrate(db);
 const demo = config.seedDemo ? await seedDemo(db) : undefined;
 let app: Awaited<ReturnType<typeof buildApp>>;
+let tls: { close: () => Promise<void> } | undefined;
 try {
   app = await buildApp({ config, db });
   await app.listen({ port: config.port, host: config.host });
+  if (config.domains.httpsPort !== undefined) tls = await listenTls(app, app.certificates, { port: config.domains.httpsPort, host: config.host });
 } catch (err) {
   // E.g. REDIS_URL set but Redis unreachable, or the port taken.
   console.error(`Portico cannot start: ${(err as Error).message}`);
@@ -50,6 +53,7 @@ console.log(`\nPortico is running on ${where} (ready in ${Date.now() - started} 
 if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`);
 console.log(`\n  Staff app:       ${config.publicUrl}/staff`);
 console.log(`  Customer portal: ${config.publicUrl}/portal/${DEMO_SLUG}`);
+if (config.domains.httpsPort !== undefined) console.log(`  Custom domains:  HTTPS on port ${config.domains.httpsPort}, CNAME target ${config.domains.cnameTarget}`);
 console.log(
   config.smtpUrl
     ? `  Mail:            sent through ${new URL(config.smtpUrl).host}`
@@ -67,6 +71,7 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   app.log.info({ signal }, 'shutting down');
+  await tls?.close().catch(() => undefined);
   await app.close().catch(() => undefined);
   await db.close().catch(() => undefined);
   await unlock?.().catch(() => undefined);

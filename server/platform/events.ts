@@ -30,7 +30,9 @@ export type LiveSignal =
   /** Who is online to chat changed. */
   | { kind: 'presence'; workspaceId: string }
   /** A workspace's sessions, people or settings changed: forget cached sign-ins (auth-cache.ts). */
-  | { kind: 'auth.changed'; workspaceId: string };
+  | { kind: 'auth.changed'; workspaceId: string }
+  /** A custom domain went into or out of service: reload the domain map (domains/domain-map.ts). */
+  | { kind: 'domains.changed'; workspaceId: string };
 
 export type BusMessage = { kind: 'event'; event: DomainEvent } | LiveSignal;
 

@@ -6,7 +6,14 @@
 import PgBoss from 'pg-boss';
 import type { Db, Sql } from './db/db.ts';
 
-export type JobName = 'mail.deliver' | 'auth.magic-link' | 'auth.password-reset' | 'auth.register' | 'files.clean-up' | 'chat.close-idle';
+export type JobName =
+  | 'mail.deliver'
+  | 'auth.magic-link'
+  | 'auth.password-reset'
+  | 'auth.register'
+  | 'files.clean-up'
+  | 'chat.close-idle'
+  | 'domains.step';
 
 export type JobOptions = {
   retryLimit?: number;

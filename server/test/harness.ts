@@ -40,7 +40,7 @@ export async function startTestApp(overrides: Record<string, string> = {}, opts:
   const config = testConfig({ ...(filesDir ? { FILES_DIR: filesDir } : {}), ...overrides });
   // Fast polling and a queue prefix of its own: jobs created here are run by this app only.
   const jobPrefix = `t${randomBytes(4).toString('hex')}.`;
-  const app = await buildApp({ config, db, jobPrefix, jobPollingSeconds: 0.5, ...(opts.files ? { files: opts.files } : {}) });
+  const app = await buildApp({ config, db, jobPrefix, jobPollingSeconds: 0.5, periodicJobs: false, ...(opts.files ? { files: opts.files } : {}) });
   await app.ready();
   return {
     app,

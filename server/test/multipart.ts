@@ -128,7 +128,11 @@ export const PNG = Buffer.from(
 );
 
 /** A small multipart upload through `app.inject` (no socket), for permission checks. */
-export function injectUpload(session: Session, files: { name: string; data: Buffer; type?: string }[]) {
+export function injectUpload(
+  session: Session,
+  files: { name: string; data: Buffer; type?: string }[],
+  { method = 'POST', path = '/uploads' }: { method?: 'POST' | 'PUT'; path?: string } = {},
+) {
   const boundary = `----portico${randomBytes(8).toString('hex')}`;
   const body = Buffer.concat([
     ...files.flatMap((f) => [
@@ -141,8 +145,8 @@ export function injectUpload(session: Session, files: { name: string; data: Buff
     Buffer.from(`--${boundary}--\r\n`),
   ]);
   return session.app.inject({
-    method: 'POST',
-    url: `${session.base}/uploads`,
+    method,
+    url: `${session.base}${path}`,
     headers: { cookie: session.cookie, 'x-csrf-token': session.csrfToken, 'content-type': `multipart/form-data; boundary=${boundary}` },
     payload: body,
   });

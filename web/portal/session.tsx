@@ -11,8 +11,13 @@ export type PortalBoot = PortalBootstrap;
 type ActiveSession = Extract<NonNullable<PortalBootstrap['session']>, { stage: 'active' }>;
 export type Contact = ActiveSession['contact'];
 
-/** `/portal/{slug}`: every API path and the router's basename hang off it. */
+/**
+ * `/portal/{slug}` (or '' on a client's own domain, as the page's `portal-base` says): every
+ * API path and the router's basename hang off it.
+ */
 export function portalBase(pathname = window.location.pathname): string {
+  const meta = document.querySelector<HTMLMetaElement>('meta[name="portal-base"]');
+  if (meta) return meta.content;
   const slug = pathname.split('/')[2] ?? '';
   return `/portal/${slug}`;
 }

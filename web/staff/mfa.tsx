@@ -197,12 +197,11 @@ export function MfaSetupFlow({
           <li>Add an account and scan this QR code.</li>
         </ol>
         <div className="qr-row">
-          <img
+          <div
             className="qr"
-            src={setup.qrDataUrl}
-            width={176}
-            height={176}
-            alt="QR code to add this account to your authenticator app. If you can’t scan it, type the key shown next to it."
+            role="img"
+            aria-label="QR code to add this account to your authenticator app. If you can’t scan it, type the key shown next to it."
+            dangerouslySetInnerHTML={{ __html: setup.qrSvg }}
           />
           <div className="secret-box">
             <p className="small muted">Can’t scan it? Choose “enter a key” in your app and type this key:</p>

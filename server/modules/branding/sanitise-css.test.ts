@@ -21,7 +21,9 @@ function problems(css: string): CssProblem[] {
 const messages = (css: string) => problems(css).map((p) => p.message);
 
 const OFF_SITE = (url: string) =>
-  `${JSON.stringify(url)} is not allowed: use an address on this site (starting with /) or a data:image/png, gif, jpeg or webp URI.`;
+  `${JSON.stringify(url)} is not allowed: use an address on this site (starting with /).`;
+const DATA_URI = (url: string) =>
+  `${JSON.stringify(url)} is not allowed: portal pages load images from this site only. Upload the image as the logo, or use an address on this site (starting with /).`;
 const VALUE_SELECTOR = 'Selectors on what people type ([value…]) are not allowed: they can leak it one character at a time.';
 const PASSWORD_SELECTOR = 'Selectors on password fields are not allowed.';
 const STYLE_END = '"</style" would end the style element. Remove it (inside a string, write \\3c /style).';
@@ -77,11 +79,12 @@ describe('loading from elsewhere', () => {
     expect(messages('a{--u:url(https://evil)}')).toEqual([OFF_SITE('https://evil')]);
   });
 
-  it('refuses data: URIs other than raster images', () => {
+  it('refuses data: URIs, even raster images (the portal loads images from its own origin only)', () => {
     expect(messages('a{background:url("data:text/html,<script>alert(1)</script>")}')).toContain(
-      OFF_SITE('data:text/html,<script>alert(1)</script>'),
+      DATA_URI('data:text/html,<script>alert(1)</script>'),
     );
-    expect(messages('a{background:url(data:image/svg+xml;base64,PHN2Zz4=)}')).toEqual([OFF_SITE('data:image/svg+xml;base64,PHN2Zz4=')]);
+    expect(messages('a{background:url(data:image/svg+xml;base64,PHN2Zz4=)}')).toEqual([DATA_URI('data:image/svg+xml;base64,PHN2Zz4=')]);
+    expect(messages('a{background:url(data:image/png;base64,iVBORw0KGgo=)}')).toEqual([DATA_URI('data:image/png;base64,iVBORw0KGgo=')]);
   });
 
   it('refuses a string running past its line (a browser ends it there and reads the rest as CSS)', () => {
@@ -247,7 +250,7 @@ describe('normal CSS', () => {
 }
 .badge::before {
   content: "★ " attr(data-label);
-  background: url(data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=) no-repeat;
+  background: url(/portal/acme/brand/images/star.png) no-repeat;
 }
 .hero { background-image: image-set(url(/img/hero.avif) type("image/avif") 1x, "/img/hero@2x.png" 2x); }
 .card { & .title { font-weight: 600 } &:hover { transform: translateY(-1px) scale(1.02) } }

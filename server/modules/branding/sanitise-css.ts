@@ -283,19 +283,22 @@ function textProblems(text: string): string[] {
 }
 
 /**
- * Allowed: a path on this site (`/…`, not `//…`, no backslash), a fragment (`#id`, nothing
- * is fetched) or a raster `data:image` URI. Relative paths are refused too: they would
- * resolve differently from the stylesheet and from the preview page.
+ * Allowed: a path on this site (`/…`, not `//…`, no backslash) or a fragment (`#id`, nothing
+ * is fetched). `data:` URIs are refused: the portal's Content-Security-Policy loads images
+ * from its own origin only, so they would never show. Relative paths are refused too: they
+ * would resolve differently from the stylesheet and from the preview page.
  */
 function urlProblem(value: string): string | null {
   // Browsers drop tabs and line breaks anywhere in an address, and spaces at its ends.
   const url = value.replace(/[\t\n\r]/g, '').replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '');
   if (/^\/(?![/\\])[^\\]*$/.test(url) || /^#[^\\]*$/.test(url)) return null;
-  if (/^data:image\/(?:png|gif|jpeg|webp);base64,[a-z0-9+/=\s]*$/i.test(url)) return null;
   if (url === '') return 'An empty address is not allowed.';
   const shown = JSON.stringify(url.length > 60 ? `${url.slice(0, 57)}...` : url);
+  if (/^data:/i.test(url)) {
+    return `${shown} is not allowed: portal pages load images from this site only. Upload the image as the logo, or use an address on this site (starting with /).`;
+  }
   if (/^[a-z][a-z0-9+.-]*:|^[/\\]{2}/i.test(url)) {
-    return `${shown} is not allowed: use an address on this site (starting with /) or a data:image/png, gif, jpeg or webp URI.`;
+    return `${shown} is not allowed: use an address on this site (starting with /).`;
   }
   return `${shown} is a relative address: write it from the root of this site, starting with /.`;
 }

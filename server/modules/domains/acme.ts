@@ -77,6 +77,24 @@ function checkDirectory(url: string, agent: Agent, timeoutMs: number): Promise<v
 }
 
 /**
+ * Registers the account key, or finds the account it already has. For a known key
+ * acme-client follows with an account update carrying only `termsOfServiceAgreed`, which
+ * strict CAs (pebble) refuse as an empty update; the account URL is known by then, and
+ * with it set `auto` skips registration.
+ */
+async function registerAccount(client: acme.Client, email: string | undefined): Promise<void> {
+  try {
+    await client.createAccount({ termsOfServiceAgreed: true, ...(email ? { contact: [`mailto:${email}`] } : {}) });
+  } catch (err) {
+    try {
+      client.getAccountUrl();
+    } catch {
+      throw err;
+    }
+  }
+}
+
+/**
  * Orders a certificate for `hostname` (its only name) with a new ECDSA P-256 key, answering
  * the CA's HTTP-01 challenge through `challenges`. Resolves with the PEM chain and key.
  */
@@ -98,6 +116,7 @@ export async function issueCertificate(opts: IssueOptions): Promise<IssuedCertif
   const [, csr] = await acme.crypto.createCsr({ commonName: opts.hostname, altNames: [opts.hostname] }, keyPem);
   try {
     await checkDirectory(opts.directoryUrl, agent, timeout);
+    await registerAccount(client, opts.email);
     const certPem = await client.auto({
       csr,
       ...(opts.email ? { email: opts.email } : {}),

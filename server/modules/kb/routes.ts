@@ -5,7 +5,7 @@ import { deflectionBody, kbSearchQuery, previewBody, saveArticleBody, saveCatego
 import { PAGE_SIZE } from '../../../contracts/constants.ts';
 import type { Deps } from '../../platform/context.ts';
 import { declare, idParam, parse, KEEPS_AUTH } from '../../platform/http/route-config.ts';
-import { cookieOptions, noStore, portalBase, portalCtx, staffCtx } from '../../platform/http/surfaces.ts';
+import { cookieOptions, noStore, portalCtx, portalHome, staffCtx } from '../../platform/http/surfaces.ts';
 import { enforce } from '../../platform/rate-limit.ts';
 import { deleteArticle, getArticle, kbStats, listArticles, saveArticle, setPublished, staffSearch } from './articles.ts';
 import { createCategory, deleteCategory, listCategories, updateCategory } from './categories.ts';
@@ -43,7 +43,7 @@ function voterOf(request: FastifyRequest, reply: FastifyReply | null, deps: Deps
   if (!token || !/^[A-Za-z0-9_-]{43}$/.test(token)) {
     if (!reply) return null;
     token = randomBytes(32).toString('base64url');
-    reply.setCookie(VISITOR_COOKIE, token, cookieOptions(deps.config, portalBase(request.portal!.workspace.slug), 365 * 24 * 3600));
+    reply.setCookie(VISITOR_COOKIE, token, cookieOptions(deps.config, portalHome(request), 365 * 24 * 3600));
   }
   return `v:${createHash('sha256').update(token).digest('hex').slice(0, 40)}`;
 }

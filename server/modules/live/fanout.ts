@@ -56,6 +56,7 @@ async function handle(deps: Deps, hub: LiveHub, m: BusMessage): Promise<void> {
     case 'presence':
       return queueChanged(deps, hub, m.workspaceId, false);
     case 'auth.changed':
+    case 'domains.changed':
       return;
   }
 }

@@ -92,8 +92,8 @@ describe('contact MFA', () => {
     const { s } = await signIn(portal(ws.slug), contact.email);
     const setup = await s.post('/account/mfa/setup', {});
     expect(setup.statusCode).toBe(200);
-    const { qrDataUrl, secret, uri } = setup.json();
-    expect(qrDataUrl).toMatch(/^data:image\/png;base64,[A-Za-z0-9+/]+=*$/);
+    const { qrSvg, secret, uri } = setup.json();
+    expect(qrSvg).toMatch(/^<svg [^>]*viewBox="[^"]+"[^>]*>(<path [^>]*\/>)+<\/svg>\s*$/);
     expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
     expect(uri).toMatch(/^otpauth:\/\/totp\//);
     expect(uri).toContain(`secret=${secret}`);

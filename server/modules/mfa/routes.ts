@@ -23,7 +23,7 @@ import type { PortalSession, StaffSession } from '../../platform/auth/sessions.t
 import { startSession } from '../../platform/auth/start-session.ts';
 import { enforce } from '../../platform/rate-limit.ts';
 import { declare, parse } from '../../platform/http/route-config.ts';
-import { noStore, portalBase, portalCtx, safeNext, sessionCookie, setSessionCookie, staffCtx } from '../../platform/http/surfaces.ts';
+import { noStore, portalCtx, portalHome, safeNext, sessionCookie, setSessionCookie, staffCtx } from '../../platform/http/surfaces.ts';
 import { workspaceById } from '../../platform/tenancy.ts';
 
 /** Proving it is you again, for changing factors: within this long of signing in, no need. */
@@ -43,8 +43,8 @@ export async function mfaRoutes(app: FastifyInstance, { deps, surface }: { deps:
     const subject: MfaSubject = { kind: surface === 'portal' ? 'contact' : 'staff', workspaceId: ctx.workspaceId, id: ctx.actor.id };
     return { session, ctx, subject };
   };
-  const slugOf = (request: FastifyRequest) => request.portal?.workspace.slug ?? '';
-  const home = (request: FastifyRequest) => (surface === 'portal' ? portalBase(slugOf(request)) : '/staff');
+  const cookiePath = (request: FastifyRequest) => (surface === 'portal' ? portalHome(request) : '/staff');
+  const home = cookiePath;
 
   /** Swaps the waiting session for a full one (a new id) once the second factor passed. */
   async function promote(request: FastifyRequest, reply: Parameters<typeof setSessionCookie>[0], session: PortalSession | StaffSession) {
@@ -52,9 +52,9 @@ export async function mfaRoutes(app: FastifyInstance, { deps, surface }: { deps:
       deps,
       deps.config,
       { workspaceId: session.workspaceId, surface, subjectId: session.actor.id, method: session.method, mfaPassed: true },
-      { ip: request.ip, userAgent: request.headers['user-agent'], previousToken: request.cookies[sessionCookie(surface, slugOf(request)).name] },
+      { ip: request.ip, userAgent: request.headers['user-agent'], previousToken: request.cookies[sessionCookie(surface, cookiePath(request)).name] },
     );
-    setSessionCookie(reply, deps.config, surface, slugOf(request), s.token);
+    setSessionCookie(reply, deps.config, surface, cookiePath(request), s.token);
   }
 
   const required = async (workspaceId: string) => {

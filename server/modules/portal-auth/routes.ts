@@ -9,9 +9,11 @@ import { hashPassword } from '../../platform/auth/passwords.ts';
 import { revokeSessionByToken, type SessionStage } from '../../platform/auth/sessions.ts';
 import type { SignInMeta } from '../../platform/auth/start-session.ts';
 import { declare, parse } from '../../platform/http/route-config.ts';
-import { cookieOptions, noStore, PORTAL_COOKIE, portalBase, safeNext, setSessionCookie } from '../../platform/http/surfaces.ts';
+import { cookieOptions, noStore, PORTAL_COOKIE, portalHome, safeNext, setSessionCookie } from '../../platform/http/surfaces.ts';
 import type { WorkspaceRow } from '../../platform/tenancy.ts';
 import { limitCredentialAttempt } from './limits.ts';
+import { requestBranding } from '../branding/portal-routes.ts';
+import type { EffectiveBranding } from '../../../contracts/branding.ts';
 import { acceptInvitation, redeemMagicLink, resetPassword, verifyEmail } from './redeem-link.ts';
 import { signInContact } from './sign-in.ts';
 
@@ -34,26 +36,30 @@ export async function portalAuthRoutes(app: FastifyInstance, { deps }: { deps: D
 
   /** Sets the cookie of a new session and says where to go next. */
   const signedIn = (request: FastifyRequest, reply: FastifyReply, s: { token: string; stage: SessionStage }, next?: unknown): SignInResult => {
-    setSessionCookie(reply, config, 'portal', ws(request).slug, s.token);
-    return { ok: true, stage: s.stage, next: safeNext(portalBase(ws(request).slug), next) };
+    setSessionCookie(reply, config, 'portal', portalHome(request), s.token);
+    return { ok: true, stage: s.stage, next: safeNext(portalHome(request), next) };
   };
 
   app.get('/bootstrap', declare('portal', 'anyone'), async (request): Promise<PortalBootstrap> => {
     const { workspace, session } = request.portal!;
-    return { workspace: presentWorkspace(workspace), session: session ? await presentSession(deps, workspace, session) : null };
+    const { effective } = await requestBranding(deps, request);
+    return {
+      workspace: presentWorkspace(workspace, effective),
+      session: session ? await presentSession(deps, workspace, session) : null,
+    };
   });
 
   app.post('/auth/sign-in', declare('portal', 'anyone'), async (request, reply) => {
     const input = parse(signInBody, request.body);
     await limitCredentialAttempt(deps.db, 'sign-in', request.ip, `${ws(request).id}:${input.email.toLowerCase()}`);
-    const session = await signInContact(deps, ws(request), input, meta(request));
+    const session = await signInContact(deps, ws(request), input, meta(request), request.portal!.domain?.clientId ?? null);
     return signedIn(request, reply, session, (request.body as { next?: unknown }).next);
   });
 
   app.post('/auth/sign-out', declare('portal', 'contact-mfa'), async (request, reply) => {
     const token = request.cookies[PORTAL_COOKIE];
     if (token) await revokeSessionByToken(deps.db, token);
-    reply.clearCookie(PORTAL_COOKIE, cookieOptions(config, portalBase(ws(request).slug)));
+    reply.clearCookie(PORTAL_COOKIE, cookieOptions(config, portalHome(request)));
     return { ok: true };
   });
 
@@ -112,9 +118,11 @@ export async function portalAuthRoutes(app: FastifyInstance, { deps }: { deps: D
   });
 }
 
-function presentWorkspace(w: WorkspaceRow): PortalBootstrap['workspace'] {
+/** `name` is the portal's name: a contact sees the branding's, never anything else. */
+function presentWorkspace(w: WorkspaceRow, branding: EffectiveBranding): PortalBootstrap['workspace'] {
   return {
-    name: w.name,
+    name: branding.portalName,
+    branding,
     slug: w.slug,
     settings: { ticketCreation: w.portal_ticket_creation, ticketClosing: w.portal_ticket_closing, attachments: limitsOf(w) },
     signIn: { password: w.signin_password, magicLink: w.signin_magic_link, registration: w.registration },

@@ -11,6 +11,7 @@ import { mutate } from '../../platform/events.ts';
 import { findLiveToken } from '../../platform/auth/auth-tokens.ts';
 import { openSession } from '../../platform/auth/start-session.ts';
 import { portalBase, PORTAL_COOKIE, setSessionCookie } from '../../platform/http/surfaces.ts';
+import { domainOf } from '../../platform/http/host-routing.ts';
 import { enforce } from '../../platform/rate-limit.ts';
 import { workspaceById } from '../../platform/tenancy.ts';
 import { findWorkspaceTicket } from '../tickets/queries.ts';
@@ -96,18 +97,21 @@ export async function revokePortalLink(ctx: StaffCtx, id: string): Promise<numbe
  */
 export async function openPortalLink(deps: Deps, request: FastifyRequest, reply: FastifyReply, token: string) {
   await enforce(deps.db, [{ key: `ip:access-link:${request.ip}`, max: 30, windowSeconds: 60 }]);
+  const domain = domainOf(request.raw);
   const result = /^[A-Za-z0-9_-]{64}$/.test(token)
     ? await deps.db.tx(async (tx) => {
         const link = await findLiveToken(tx, 'access_link', token);
         if (!link?.contact_id || !link.ticket_id) return undefined;
         const ws = await workspaceById(tx, link.workspace_id);
-        const target = await first<{ number: number; status: string }>(
+        const target = await first<{ number: number; status: string; client_id: string }>(
           tx,
-          `select k.number, c.status from tickets k join contacts c on c.workspace_id = k.workspace_id and c.id = $3
+          `select k.number, c.status, c.client_id from tickets k join contacts c on c.workspace_id = k.workspace_id and c.id = $3
             where k.workspace_id = $1 and k.id = $2`,
           [link.workspace_id, link.ticket_id, link.contact_id],
         );
         if (!ws.signin_access_link || !target || target.status !== 'active') return undefined;
+        // On a custom domain, only links of that portal's own people open.
+        if (domain && (domain.workspaceId !== ws.id || (domain.clientId && domain.clientId !== target.client_id))) return undefined;
         const userAgent = request.headers['user-agent']?.slice(0, 400);
         await tx.query('insert into auth_token_uses (workspace_id, token_id, ip, user_agent) values ($1, $2, $3, $4)', [
           link.workspace_id,
@@ -129,6 +133,7 @@ export async function openPortalLink(deps: Deps, request: FastifyRequest, reply:
     return reply.code(404).header('content-security-policy', PAGE_CSP).type('text/html; charset=utf-8').send(linkExpiredPage());
   }
   deps.bus.publish(result.session.event);
-  setSessionCookie(reply, deps.config, 'portal', result.slug, result.session.token);
-  return reply.redirect(`${portalBase(result.slug)}/tickets/${result.number}`, 303);
+  const base = domain ? '' : portalBase(result.slug);
+  setSessionCookie(reply, deps.config, 'portal', base || '/', result.session.token);
+  return reply.redirect(`${base}/tickets/${result.number}`, 303);
 }

@@ -15,7 +15,7 @@ import {
   type TestEnv,
   type TestWorkspace,
 } from '../../test/harness.ts';
-import { injectUpload } from '../../test/multipart.ts';
+import { injectUpload, PNG } from '../../test/multipart.ts';
 
 let env: TestEnv;
 let a: TestWorkspace;
@@ -36,6 +36,8 @@ const kb = { category: '', article: '', slug: '' };
 const kbOutsiders = () => [foreignContact, otherClientContact];
 /** On another ticket of A's owner: a public file of the owner, a file on an internal note; and the owner's and the agent's pending uploads. */
 const files = { ticket: '', note: '', pending: '', staffPending: '' };
+/** Client 0 of A: its logo's address, a branding preview and a custom domain. */
+const brand = { logo: '', preview: '', domain: '' };
 
 beforeAll(async () => {
   env = await startTestApp();
@@ -73,6 +75,12 @@ beforeAll(async () => {
   kb.article = art.id;
   kb.slug = art.slug;
   [{ id: mailId }] = (await env.db.query<{ id: string }>('select id from outbox_mail where workspace_id = $1 limit 1', [a.id])) as [{ id: string }];
+  // Client 0's branding: a colour, CSS naming the secret, a logo; a preview; a custom domain.
+  const adminA = await signInStaff(env.app, a.admin.email);
+  await adminA.patch(`/clients/${a.clients[0].id}/branding`, { primaryColor: '#aa0011', customCss: `.${secret} { color: red; }` });
+  brand.logo = (await injectUpload(adminA, [{ name: 'logo.png', data: PNG }], { method: 'PUT', path: `/clients/${a.clients[0].id}/branding/logo` })).json().values.logo.url;
+  brand.preview = (await adminA.post('/branding/previews', { clientId: a.clients[0].id, portalName: secret })).json().id;
+  brand.domain = (await adminA.post('/domains', { hostname: `${secret.toLowerCase()}.routes.test`, clientId: a.clients[0].id })).json().id;
 });
 afterAll(() => env.close());
 
@@ -508,6 +516,101 @@ const routes: Record<string, { access: string; check: Check }> = {
       ),
   },
   'GET /staff/api/settings': { access: 'admin', check: async () => expectAbsent(foreignStaff.get('/settings')) },
+
+  'GET /portal/:slug/brand/colors.css': {
+    access: 'anyone',
+    check: async () => {
+      // Client 0's colour reaches its contacts only: not another client's, not another workspace's.
+      for (const s of [otherClientContact, foreignContact, null]) {
+        const res = await env.app.inject({ url: `/portal/${a.slug}/brand/colors.css`, headers: s ? { cookie: s.cookie } : {} });
+        expect(res.body).not.toContain('#aa0011');
+      }
+      const own = await env.app.inject({ url: `/portal/${a.slug}/brand/colors.css`, headers: { cookie: colleague.cookie } });
+      expect(own.body).toContain('#aa0011');
+    },
+  },
+  'GET /portal/:slug/brand/custom.css': {
+    access: 'anyone',
+    check: async () => {
+      for (const s of [otherClientContact, foreignContact, null]) {
+        const res = await env.app.inject({ url: `/portal/${a.slug}/brand/custom.css`, headers: s ? { cookie: s.cookie } : {} });
+        expect(res.body).not.toContain(secret);
+      }
+    },
+  },
+  'GET /portal/:slug/brand/images/:id': { access: 'anyone', check: () => expect404(env.app.inject({ url: brand.logo.replace(a.slug, b.slug) })) },
+  'GET /staff/api/branding': { access: 'admin', check: async () => expectAbsent(foreignStaff.get('/branding')) },
+  'PATCH /staff/api/branding': {
+    access: 'admin',
+    check: async () => {
+      await foreignStaff.patch('/branding', { portalName: 'Foreign name' });
+      expect((await env.app.inject({ url: `/portal/${a.slug}/api/bootstrap` })).json().workspace.name).not.toBe('Foreign name');
+      await foreignStaff.patch('/branding', { portalName: null });
+    },
+  },
+  'PUT /staff/api/branding/:kind': {
+    access: 'admin',
+    check: async () => {
+      await injectUpload(foreignStaff, [{ name: 'l.png', data: PNG }], { method: 'PUT', path: '/branding/favicon' });
+      expect((await env.app.inject({ url: `/portal/${a.slug}/api/bootstrap` })).json().workspace.branding.faviconUrl).toBeNull();
+      await foreignStaff.request('DELETE', '/branding/favicon');
+    },
+  },
+  'DELETE /staff/api/branding/:kind': {
+    access: 'admin',
+    check: async () => {
+      await foreignStaff.request('DELETE', '/branding/logo');
+      expect((await env.app.inject({ url: brand.logo })).statusCode).toBe(200);
+    },
+  },
+  'GET /staff/api/clients/:id/branding': { access: 'admin', check: () => expect404(foreignStaff.get(`/clients/${a.clients[0].id}/branding`)) },
+  'PATCH /staff/api/clients/:id/branding': {
+    access: 'admin',
+    check: () => expect404(foreignStaff.patch(`/clients/${a.clients[0].id}/branding`, { portalName: 'Taken' })),
+  },
+  'PUT /staff/api/clients/:id/branding/:kind': {
+    access: 'admin',
+    check: () =>
+      expect404(injectUpload(foreignStaff, [{ name: 'l.png', data: PNG }], { method: 'PUT', path: `/clients/${a.clients[0].id}/branding/logo` })),
+  },
+  'DELETE /staff/api/clients/:id/branding/:kind': {
+    access: 'admin',
+    check: async () => {
+      await expect404(foreignStaff.request('DELETE', `/clients/${a.clients[0].id}/branding/logo`));
+      expect((await env.app.inject({ url: brand.logo })).statusCode).toBe(200);
+    },
+  },
+  'POST /staff/api/branding/previews': {
+    access: 'admin',
+    check: () => expect404(foreignStaff.post('/branding/previews', { clientId: a.clients[0].id, portalName: 'x' })),
+  },
+  'GET /staff/branding-preview/:id': { access: 'admin', check: () => expect404(env.app.inject({ url: `/staff/branding-preview/${brand.preview}`, headers: { cookie: foreignStaff.cookie } })) },
+  'GET /staff/branding-preview/:id/colors.css': {
+    access: 'admin',
+    check: () => expect404(env.app.inject({ url: `/staff/branding-preview/${brand.preview}/colors.css`, headers: { cookie: foreignStaff.cookie } })),
+  },
+  'GET /staff/branding-preview/:id/custom.css': {
+    access: 'admin',
+    check: () => expect404(env.app.inject({ url: `/staff/branding-preview/${brand.preview}/custom.css`, headers: { cookie: foreignStaff.cookie } })),
+  },
+
+  'GET /staff/api/domains': { access: 'admin', check: async () => expectAbsent(foreignStaff.get('/domains')) },
+  'GET /staff/api/domains/:id': { access: 'admin', check: () => expect404(foreignStaff.get(`/domains/${brand.domain}`)) },
+  'POST /staff/api/domains': {
+    access: 'admin',
+    check: () => expect404(foreignStaff.post('/domains', { hostname: 'x.foreign.test', clientId: a.clients[0].id })),
+  },
+  'POST /staff/api/domains/:id/check': { access: 'admin', check: () => expect404(foreignStaff.post(`/domains/${brand.domain}/check`)) },
+  'DELETE /staff/api/domains/:id': {
+    access: 'admin',
+    check: async () => {
+      await expect404(foreignStaff.request('DELETE', `/domains/${brand.domain}`));
+      const adminA = await signInStaff(env.app, a.admin.email);
+      expect((await adminA.get(`/domains/${brand.domain}`)).statusCode).toBe(200);
+    },
+  },
+  'GET /.well-known/portico/tls-ask': { access: 'anyone', check: { none: 'says only whether a name is a verified custom domain (domains.test.ts)' } },
+  'GET /.well-known/acme-challenge/:token': { access: 'anyone', check: { none: 'answers the token of a pending certificate order; no tenant data' } },
   'PATCH /staff/api/settings': {
     access: 'admin',
     check: async () => {

@@ -6,6 +6,8 @@ import { authChanged, busCache } from '../auth/auth-cache.ts';
 import { findStaffSession, type PortalSession, type StaffSession } from '../auth/sessions.ts';
 import { hashToken } from '../auth/tokens.ts';
 import { resolvePortal, type WorkspaceRow } from '../tenancy.ts';
+import type { DomainEntry } from '../domain-map.ts';
+import { domainOf } from './host-routing.ts';
 import { isMutation } from './route-config.ts';
 
 export const PORTAL_COOKIE = 'sid';
@@ -13,7 +15,14 @@ export const STAFF_COOKIE = 'staff_sid';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    portal: { workspace: WorkspaceRow; session: PortalSession | undefined } | null;
+    portal: {
+      workspace: WorkspaceRow;
+      session: PortalSession | undefined;
+      /** The custom domain this request came to, if any (its client's portal only). */
+      domain: DomainEntry | null;
+      /** The portal's path on this address: `/portal/{slug}`, or '' on a custom domain. */
+      base: string;
+    } | null;
     staff: StaffSession | null;
   }
 }
@@ -53,8 +62,11 @@ export function portalSurface(app: FastifyInstance, deps: Deps) {
       found = await resolvePortal(deps.db, slug, token);
       if (found.session || !token) cache.set(key, found.workspace.id, found, generation);
     }
-    const { workspace, session } = found;
-    request.portal = { workspace, session };
+    const domain = domainOf(request.raw) ?? null;
+    const { workspace } = found;
+    // A client's domain serves that client's contacts only: anyone else's session is not one here.
+    const session = domain?.clientId && found.session && found.session.actor.clientId !== domain.clientId ? undefined : found.session;
+    request.portal = { workspace, session, domain, base: domain ? '' : portalBase(slug) };
     const access = request.routeOptions.config.access;
     if (access === 'contact' || access === 'contact-mfa') {
       if (!session || (access === 'contact' && session.stage !== 'active')) throw new AppError('unauthenticated');
@@ -123,13 +135,19 @@ export function noStore(reply: FastifyReply) {
   reply.header('cache-control', 'no-store');
 }
 
-/** Where a surface keeps its session cookie: the portal per workspace path, the staff app at /staff. */
-export function sessionCookie(surface: 'portal' | 'staff', slug: string) {
-  return surface === 'portal' ? { name: PORTAL_COOKIE, path: portalBase(slug) } : { name: STAFF_COOKIE, path: '/staff' };
+/** The portal's home on the address of this request: `/portal/{slug}`, or `/` on a custom domain. */
+export const portalHome = (request: FastifyRequest) => request.portal!.base || '/';
+
+/**
+ * Where a surface keeps its session cookie: the portal at its home on this address (per
+ * workspace path on the main address, the whole custom domain), the staff app at /staff.
+ */
+export function sessionCookie(surface: 'portal' | 'staff', portalPath: string) {
+  return surface === 'portal' ? { name: PORTAL_COOKIE, path: portalPath } : { name: STAFF_COOKIE, path: '/staff' };
 }
 
-export function setSessionCookie(reply: FastifyReply, config: Config, surface: 'portal' | 'staff', slug: string, token: string) {
-  const c = sessionCookie(surface, slug);
+export function setSessionCookie(reply: FastifyReply, config: Config, surface: 'portal' | 'staff', portalPath: string, token: string) {
+  const c = sessionCookie(surface, portalPath);
   reply.setCookie(c.name, token, cookieOptions(config, c.path, config.sessionTtlHours * 3600));
 }
 
@@ -141,6 +159,6 @@ export function setSessionCookie(reply: FastifyReply, config: Config, surface: '
 export function safeNext(home: string, next: unknown): string {
   if (typeof next !== 'string' || next.length > 500) return home;
   if (!next.startsWith('/') || next.startsWith('//') || /[\\\s\u0000-\u001f]/.test(next)) return home;
-  if (next !== home && !next.startsWith(`${home}/`) && !next.startsWith(`${home}?`)) return home;
+  if (home !== '/' && next !== home && !next.startsWith(`${home}/`) && !next.startsWith(`${home}?`)) return home;
   return next;
 }

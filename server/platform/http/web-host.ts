@@ -27,12 +27,28 @@ async function template(app: 'portal' | 'staff'): Promise<string | undefined> {
   }
 }
 
-/** Sends a single-page app's HTML with its title set (the portal's is the workspace's name). */
-export async function sendApp(reply: FastifyReply, app: 'portal' | 'staff', title: string) {
+/** The built app's own stylesheets (Vite's hashed names), for pages that look like the app. */
+export async function appStylesheets(app: 'portal' | 'staff'): Promise<string[]> {
+  const html = (await template(app)) ?? '';
+  return [...html.matchAll(/<link rel="stylesheet"[^>]*href="([^"]+)"/g)].map((m) => m[1]!);
+}
+
+export const escapeAttr = escapeHtml;
+
+/**
+ * Sends a single-page app's HTML with its title set (the portal's is its portal name) and
+ * `head` (already escaped tags: the portal's branding) added after the app's own styles.
+ */
+export async function sendApp(reply: FastifyReply, app: 'portal' | 'staff', title: string, head = '') {
   const html = await template(app);
   reply.header('cache-control', 'no-cache');
   if (!html) return reply.code(503).header('content-security-policy', PAGE_CSP).type('text/html; charset=utf-8').send(notBuiltPage());
   return reply
     .type('text/html; charset=utf-8')
-    .send(html.replace(/<title>[^<]*<\/title>/, `<title>${escapeHtml(title)}</title>`));
+    .send(
+      html
+        .replace(/<title>[^<]*<\/title>/, () => `<title>${escapeHtml(title)}</title>`)
+        .replace(/<link rel="icon"[^>]*>/, head.includes('rel="icon"') ? '' : '$&')
+        .replace('</head>', () => `${head}</head>`), // functions: a `$` in a name is not a pattern
+    );
 }

@@ -40,11 +40,19 @@ describe('mail through SMTP', () => {
   it('builds links from the configured address, never from the Host or X-Forwarded-Host headers', async () => {
     const ws = await createWorkspace(env.db);
     const contact = ws.clients[0].members[0];
+    // A host that is neither this server's address nor a custom domain is not served at all.
+    const unknown = await env.app.inject({
+      method: 'POST',
+      url: `/portal/${ws.slug}/api/auth/magic-link`,
+      payload: { email: contact.email },
+      headers: { host: 'evil.test' },
+    });
+    expect(unknown.statusCode).toBe(404);
     await env.app.inject({
       method: 'POST',
       url: `/portal/${ws.slug}/api/auth/magic-link`,
       payload: { email: contact.email },
-      headers: { host: 'evil.test', 'x-forwarded-host': 'evil.test' },
+      headers: { host: 'portico.test', 'x-forwarded-host': 'evil.test' },
     });
     const mail = await smtp.waitFor((m) => m.to === contact.email);
     expect(mail.text).toContain(`http://portico.test/portal/${ws.slug}/magic/`);

@@ -1,9 +1,10 @@
 /**
- * Email bodies: one small layout, HTML and plain text, carrying the workspace's name and
- * colour (the client's, once branding exists). Never the product's name: a contact must
+ * Email bodies: one small layout, HTML and plain text, carrying the portal's branding (the
+ * contact's client's name, colour and logo). Never the product's name: a contact must
  * only ever see their provider.
  */
-export type Brand = { name: string; color: string };
+/** `logoUrl`: absolute, shown above the message when set. */
+export type Brand = { name: string; color: string; logoUrl?: string | null };
 
 export type MailContent = {
   subject: string;
@@ -37,11 +38,14 @@ export function render(brand: Brand, content: MailContent): { subject: string; t
   const footer = content.footer
     ? `<p style="margin:24px 0 0;font-size:13px;line-height:20px;color:#52606d">${escape(content.footer)}</p>`
     : '';
+  const logo = brand.logoUrl && /^https?:\/\//.test(brand.logoUrl)
+    ? `<img src="${escape(brand.logoUrl)}" alt="" height="40" style="display:block;height:40px;width:auto;max-width:200px;margin:0 0 8px;border:0">`
+    : '';
   const html = `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escape(content.subject)}</title></head>
 <body style="margin:0;padding:0;background:#f5f7fa;font-family:-apple-system,'Segoe UI',Roboto,Arial,sans-serif">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f5f7fa;padding:24px 0"><tr><td align="center">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:560px;background:#ffffff;border-radius:8px;border-top:4px solid ${color}">
-<tr><td style="padding:24px 32px 8px;font-size:18px;font-weight:700;color:#1f2933">${escape(brand.name)}</td></tr>
+<tr><td style="padding:24px 32px 8px;font-size:18px;font-weight:700;color:#1f2933">${logo}${escape(brand.name)}</td></tr>
 <tr><td style="padding:8px 32px 32px">${paragraphs}${button}${footer}</td></tr>
 </table></td></tr></table></body></html>`;
   return { subject: content.subject, text, html };

@@ -22,6 +22,7 @@ export function AuthFrame({
   return (
     <main id="main" className="signin-page">
       <div className={wide ? 'signin-card signin-card-wide card' : 'signin-card card'}>
+        {workspace.branding.logoUrl && <img className="auth-logo" src={workspace.branding.logoUrl} alt={workspace.name} />}
         {!brandAsTitle && <p className="auth-brand">{workspace.name}</p>}
         <PageHeading className="signin-title">{title}</PageHeading>
         {intro && <p className="signin-intro">{intro}</p>}

@@ -5,6 +5,7 @@ import { ChatWidget, SHEET_QUERY, useMediaQuery } from '../chat/ChatWidget.tsx';
 import { ReconnectingIndicator } from '../live.tsx';
 import { useContact, useSession, type FlashState } from '../session.tsx';
 import { ErrorAlert } from './forms.tsx';
+import { BrandMark } from '../branding.tsx';
 
 /**
  * The signed-in frame: skip link, header with navigation and account, main landmark, the
@@ -56,8 +57,8 @@ export function Layout() {
       </a>
       <header className="site-header" inert={behindSheet}>
         <div className="container header-inner">
-          <Link to="/" className="brand">
-            {workspace.name}
+          <Link to="/" className="brand" aria-label={`${workspace.name}, my tickets`}>
+            <BrandMark branding={workspace.branding} />
           </Link>
           <button
             type="button"

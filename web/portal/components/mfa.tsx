@@ -188,7 +188,7 @@ function ScanStep({
           choose to scan a QR code.
         </p>
         <div className="qr-row">
-          <img className="qr" src={setup.qrDataUrl} alt="QR code for your authenticator app" width={184} height={184} />
+          <div className="qr" role="img" aria-label="QR code for your authenticator app" dangerouslySetInnerHTML={{ __html: setup.qrSvg }} />
           <div className="qr-manual">
             <p className="muted">Can’t scan it? Enter this key in the app instead:</p>
             <p>
