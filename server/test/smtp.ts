@@ -6,7 +6,8 @@ import { SMTPServer } from 'smtp-server';
 import { simpleParser } from 'mailparser';
 import { createServer } from 'node:net';
 
-export type ReceivedMail = { to: string; subject: string; text: string; html: string };
+/** `from`: the From header as sent, e.g. `"Harbor Dental IT" <help@x.test>`. */
+export type ReceivedMail = { to: string; from: string; subject: string; text: string; html: string };
 
 export type TestSmtp = {
   url: string;
@@ -38,6 +39,7 @@ export async function startSmtp(port?: number): Promise<TestSmtp> {
         .then((parsed) => {
           const mail = {
             to: session.envelope.rcptTo.map((r) => r.address).join(','),
+            from: parsed.from?.text ?? '',
             subject: parsed.subject ?? '',
             text: parsed.text ?? '',
             html: typeof parsed.html === 'string' ? parsed.html : '',

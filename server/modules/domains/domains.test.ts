@@ -13,7 +13,8 @@ import path from 'node:path';
 import { connect } from 'node:tls';
 import { newSecretKey } from '../../platform/crypto/sealed.ts';
 import { listenTls } from '../../platform/http/tls-server.ts';
-import { createWorkspace, signInPortal, signInStaff, startTestApp, waitForJobs, type TestEnv, type TestWorkspace, type Session } from '../../test/harness.ts';
+import { buildApp } from '../../app.ts';
+import { createWorkspace, signInPortal, signInStaff, startTestApp, testConfig, waitForJobs, type TestEnv, type TestWorkspace, type Session } from '../../test/harness.ts';
 import { startDns, type TestDns } from '../../test/dns-server.ts';
 import { pebbleAvailable, startPebble, type TestPebble } from '../../test/pebble.ts';
 import { runDomainSteps } from './lifecycle.ts';
@@ -112,11 +113,11 @@ describe.skipIf(!pebbleAvailable() && !process.env.CI)('custom domains against D
   });
 
   /** Runs due steps (as the job does) until the domain reaches `state`. */
-  async function stepUntil(id: string, state: string, timeoutMs = 30_000) {
+  async function stepUntil(id: string, state: string, as: Session = admin, timeoutMs = 30_000) {
     const until = Date.now() + timeoutMs;
     for (;;) {
       await runDomainSteps(env.app.deps);
-      const d = (await admin.get(`/domains/${id}`)).json();
+      const d = (await as.get(`/domains/${id}`)).json();
       if (d.state === state) return d;
       if (Date.now() > until) throw new Error(`domain still ${d.state} (${d.reason})`);
       await sleep(100);
@@ -268,6 +269,58 @@ describe.skipIf(!pebbleAvailable() && !process.env.CI)('custom domains against D
     const agent = await signInStaff(env.app, ws.agent.email);
     expect((await agent.get('/domains')).statusCode).toBe(403);
   });
+
+  it('two processes stepping at once order one certificate; renewal comes 30 days before expiry', async () => {
+    const host = 'twice.client.test';
+    dns.setRecord(host, { CNAME: TARGET });
+    const ws2 = await createWorkspace(env.db);
+    const admin2 = await signInStaff(env.app, ws2.admin.email);
+    const { id } = (await admin2.post('/domains', { hostname: host, clientId: ws2.clients[0].id })).json();
+    // A second app on the same database stands in for a second process.
+    const second = await buildApp({
+      db: env.db,
+      workers: false,
+      config: testConfig({
+      PORTAL_CNAME_TARGET: TARGET,
+      DNS_SERVERS: dns.servers.join(','),
+      ACME_DIRECTORY_URL: env.config.domains.acmeDirectoryUrl,
+      ACME_CA_FILE: env.config.domains.acmeCaFile!,
+      ACME_POLL_MS: '100',
+      SECRET_KEY: env.config.secretKey!,
+      }),
+    });
+    try {
+      const orders = () => (pebble.output().match(/Issued certificate serial/gi) ?? []).length;
+      const before = orders();
+      await Promise.all([
+        stepUntil(id, 'active', admin2),
+        (async () => {
+          for (let i = 0; i < 20; i++) await runDomainSteps(second.deps);
+        })(),
+      ]);
+      await expect.poll(() => orders() - before, { timeout: 3000 }).toBe(1);
+      await sleep(500);
+      expect(orders() - before).toBe(1);
+      const first = (await admin2.get(`/domains/${id}`)).json().certificateExpiresAt;
+
+      // Still far from expiry: a check keeps the certificate.
+      await makeDue(id);
+      await runDomainSteps(env.app.deps);
+      expect(orders() - before).toBe(1);
+      // Within 30 days of expiry: a new certificate, served at once.
+      await env.db.query(`update domain_certificates set not_after = now() + interval '10 days' where domain_id = $1`, [id]);
+      await makeDue(id);
+      await runDomainSteps(second.deps);
+      await expect.poll(() => orders() - before, { timeout: 3000 }).toBe(2); // pebble's log arrives on its own pipe
+      const renewed = (await admin2.get(`/domains/${id}`)).json();
+      expect(renewed.state).toBe('active');
+      expect(renewed.certificateExpiresAt).not.toBe(first);
+      expect(new Date(renewed.certificateExpiresAt).getTime()).toBeGreaterThan(Date.now() + 30 * 24 * 3600_000);
+    } finally {
+      await second.close();
+      await admin2.request('DELETE', `/domains/${id}`);
+    }
+  }, 60_000);
 
   it('gives up after 48 hours of wrong DNS, with the reason, until asked to check again', async () => {
     const host = 'slow.client.test';

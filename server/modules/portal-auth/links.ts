@@ -27,6 +27,7 @@ async function send(deps: Deps, tx: Sql, ws: WorkspaceRow, to: Recipient, templa
     html: mail.html,
     contactId: to.id,
     ticketId: ticketId ?? null,
+    fromName: c.brand.name,
   });
 }
 

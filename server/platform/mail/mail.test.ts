@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorkspace, signInStaff, startTestApp, waitForJobs, type TestEnv } from '../../test/harness.ts';
 import { freePort, startSmtp, type TestSmtp } from '../../test/smtp.ts';
+import { injectUpload } from '../../test/multipart.ts';
 
 const requestMagicLink = (env: TestEnv, slug: string, email: string) =>
   env.app.inject({ method: 'POST', url: `/portal/${slug}/api/auth/magic-link`, payload: { email } });
@@ -35,6 +36,29 @@ describe('mail through SMTP', () => {
       [ws.id],
     );
     expect(row).toEqual({ status: 'sent', attempts: 1, template: 'magic_link' });
+  });
+
+  it('mail to a contact carries their client’s branding, in its name, and never the product’s', async () => {
+    const ws = await createWorkspace(env.db);
+    const admin = await signInStaff(env.app, ws.admin.email);
+    const client = ws.clients[0];
+    await admin.patch(`/clients/${client.id}/branding`, { portalName: 'Harbor Dental IT', primaryColor: '#7a1f5c' });
+    const logo = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+    const up = await injectUpload(admin, [{ name: 'logo.png', data: logo }], { method: 'PUT', path: `/clients/${client.id}/branding/logo` });
+    expect((await requestMagicLink(env, ws.slug, client.members[0].email)).statusCode).toBe(202);
+    const mail = await smtp.waitFor((m) => m.to === client.members[0].email);
+    expect(mail.from).toBe('"Harbor Dental IT" <help@brightline.test>');
+    expect(mail.subject).toBe('Your sign-in link for Harbor Dental IT');
+    expect(mail.html).toContain('border-top:4px solid #7a1f5c');
+    expect(mail.html).toContain(`<img src="http://portico.test${up.json().values.logo.url}"`);
+    const words = `${mail.from} ${mail.subject} ${mail.text} ${mail.html}`.replace(/https?:\/\/[^\s"<]+/g, '');
+    expect(words).not.toMatch(/portico/i);
+    expect(words).not.toContain(ws.name); // the workspace's own name stays behind the client's
+    // Another client's contact gets the workspace's branding.
+    expect((await requestMagicLink(env, ws.slug, ws.clients[1].members[0].email)).statusCode).toBe(202);
+    const other = await smtp.waitFor((m) => m.to === ws.clients[1].members[0].email);
+    expect(other.subject).toBe(`Your sign-in link for ${ws.name}`);
+    expect(other.html).not.toContain('#7a1f5c');
   });
 
   it('builds links from the configured address, never from the Host or X-Forwarded-Host headers', async () => {

@@ -22,19 +22,30 @@ export type NewMail = {
   html: string;
   contactId?: string | null;
   ticketId?: string | null;
+  /** The sender's display name (the portal's name); the address is always MAIL_FROM. */
+  fromName?: string | null;
 };
 
 export async function queueMail(tx: Sql, jobs: Jobs, mail: NewMail): Promise<string> {
   const [row] = await tx.query<{ id: string }>(
-    `insert into outbox_mail (workspace_id, template, to_address, subject, text_body, html_body, contact_id, ticket_id)
-     values ($1, $2, $3, $4, $5, $6, $7, $8) returning id`,
-    [mail.workspaceId, mail.template, mail.to, mail.subject, mail.text, mail.html, mail.contactId ?? null, mail.ticketId ?? null],
+    `insert into outbox_mail (workspace_id, template, to_address, subject, text_body, html_body, contact_id, ticket_id, from_name)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id`,
+    [mail.workspaceId, mail.template, mail.to, mail.subject, mail.text, mail.html, mail.contactId ?? null, mail.ticketId ?? null, mail.fromName ?? null],
   );
   await jobs.send(tx, 'mail.deliver', { id: row!.id }, RETRY);
   return row!.id;
 }
 
-type OutboxRow = { id: string; status: string; attempts: number; to_address: string; subject: string; text_body: string; html_body: string };
+type OutboxRow = {
+  id: string;
+  status: string;
+  attempts: number;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  from_name: string | null;
+};
 
 /**
  * Delivers one queued message. Throws on a failed attempt so the queue retries; after the
@@ -43,7 +54,7 @@ type OutboxRow = { id: string; status: string; attempts: number; to_address: str
 export async function deliverMail(db: Db, transport: Transport, from: string, id: string): Promise<void> {
   const mail = await first<OutboxRow>(
     db,
-    'select id, status, attempts, to_address, subject, text_body, html_body from outbox_mail where id = $1',
+    'select id, status, attempts, to_address, subject, text_body, html_body, from_name from outbox_mail where id = $1',
     [id],
   );
   if (!mail || mail.status !== 'queued') return; // already delivered, or gone
@@ -52,7 +63,8 @@ export async function deliverMail(db: Db, transport: Transport, from: string, id
     return;
   }
   try {
-    await transport.send({ from, to: mail.to_address, subject: mail.subject, text: mail.text_body, html: mail.html_body });
+    const sender = mail.from_name ? { name: mail.from_name, address: from } : from;
+    await transport.send({ from: sender, to: mail.to_address, subject: mail.subject, text: mail.text_body, html: mail.html_body });
     // Once delivered, the stored copy loses its sign-in tokens: reading the database (or the
     // Mailbox page) must not let anyone open someone else's session.
     await db.query(

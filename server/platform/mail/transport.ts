@@ -1,6 +1,6 @@
 import nodemailer from 'nodemailer';
 
-export type OutgoingMail = { from: string; to: string; subject: string; text: string; html: string };
+export type OutgoingMail = { from: string | { name: string; address: string }; to: string; subject: string; text: string; html: string };
 
 /** Where mail goes: SMTP, or nowhere (kept in the outbox for the Mailbox page). */
 export type Transport = { sends: boolean; send(mail: OutgoingMail): Promise<void> };

@@ -37,3 +37,6 @@ create table branding_previews (
   foreign key (workspace_id, client_id) references clients (workspace_id, id) on delete cascade
 );
 create index branding_previews_by_age on branding_previews (workspace_id, created_at);
+
+-- Mail to contacts goes out in the portal's name ("Harbor Dental IT" <support@…>).
+alter table outbox_mail add column from_name text;
