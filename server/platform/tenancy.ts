@@ -44,9 +44,9 @@ const columns = columnNames.join(', ');
 
 /**
  * The workspace whose portal this request is on, and the contact's session there if the
- * cookie holds one — one round trip for both (every portal request starts here). Today the
- * portal is addressed by path (`/portal/{slug}`); verified custom domains (SPEC §9) will
- * resolve here first, by Host. An unknown slug is a plain 404 that reveals nothing.
+ * cookie holds one — one round trip for both (every portal request starts here). The slug
+ * comes from the path; a custom domain's requests were rewritten to its portal's path
+ * before routing (`http/host-routing.ts`). An unknown slug is a plain 404 that reveals nothing.
  */
 export async function resolvePortal(
   db: Db,
