@@ -1,3 +1,4 @@
+import { lazy, Suspense, type ReactNode } from 'react';
 import { Route, Routes } from 'react-router';
 import { useSessionState } from './session.tsx';
 import { Shell } from './Shell.tsx';
@@ -18,6 +19,26 @@ import { KbArticlesPage } from './pages/kb/Articles.tsx';
 import { KbCategoriesPage } from './pages/kb/Categories.tsx';
 import { KbStatsPage } from './pages/kb/Stats.tsx';
 import { KbEditorRoute } from './pages/kb/Editor.tsx';
+import { Loading } from './components.tsx';
+
+// Branding and custom domains use values from contracts/branding.ts and domains.ts, which
+// build zod schemas at load: loaded when an admin opens them, not with every page.
+const BrandingPage = lazy(() => import('./pages/settings/Branding.tsx').then((m) => ({ default: m.BrandingPage })));
+const DomainsPage = lazy(() => import('./pages/settings/Domains.tsx').then((m) => ({ default: m.DomainsPage })));
+
+function Later({ children }: { children: ReactNode }) {
+  return (
+    <Suspense
+      fallback={
+        <div className="page">
+          <Loading what="page" />
+        </div>
+      }
+    >
+      {children}
+    </Suspense>
+  );
+}
 
 export function App() {
   const { current, refresh } = useSessionState();
@@ -50,6 +71,22 @@ export function App() {
               <Route path="kb/new" element={<KbEditorRoute />} />
               <Route path="kb/:id" element={<KbEditorRoute />} />
               <Route path="settings" element={<SettingsPage />} />
+              <Route
+                path="settings/branding"
+                element={
+                  <Later>
+                    <BrandingPage />
+                  </Later>
+                }
+              />
+              <Route
+                path="settings/domains"
+                element={
+                  <Later>
+                    <DomainsPage />
+                  </Later>
+                }
+              />
               <Route path="mailbox" element={<MailboxPage />} />
               <Route path="mailbox/:id" element={<MailDetailRoute />} />
               <Route path="account" element={<AccountPage />} />

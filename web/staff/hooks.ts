@@ -68,3 +68,42 @@ export function rememberQueue(url: string) {
   lastQueue = url;
 }
 export const lastQueueUrl = () => lastQueue;
+
+/**
+ * Asks before leaving with unsaved changes: closing or reloading the tab (beforeunload),
+ * following a link in the app (clicks are checked before the router sees them), and the
+ * Back/Forward buttons where the browser lets a page cancel them (Navigation API).
+ */
+export function useLeaveGuard(active: boolean, message: string) {
+  useEffect(() => {
+    if (!active) return;
+    const onBeforeUnload = (e: BeforeUnloadEvent) => {
+      e.preventDefault();
+      e.returnValue = '';
+    };
+    const onClick = (e: MouseEvent) => {
+      if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+      const a = (e.target as Element | null)?.closest?.('a[href]');
+      if (!(a instanceof HTMLAnchorElement)) return;
+      if (a.target && a.target !== '_self') return;
+      if (a.hasAttribute('download')) return;
+      const to = new URL(a.href, window.location.href);
+      if (to.href === window.location.href || (to.pathname === window.location.pathname && to.search === window.location.search && to.hash)) return;
+      if (!window.confirm(message)) e.preventDefault();
+    };
+    type NavigateEvent = Event & { navigationType?: string };
+    const navigation = (window as unknown as { navigation?: EventTarget }).navigation;
+    const onNavigate = (e: Event) => {
+      const ev = e as NavigateEvent;
+      if (ev.navigationType === 'traverse' && ev.cancelable && !window.confirm(message)) ev.preventDefault();
+    };
+    window.addEventListener('beforeunload', onBeforeUnload);
+    document.addEventListener('click', onClick, true);
+    navigation?.addEventListener('navigate', onNavigate);
+    return () => {
+      window.removeEventListener('beforeunload', onBeforeUnload);
+      document.removeEventListener('click', onClick, true);
+      navigation?.removeEventListener('navigate', onNavigate);
+    };
+  }, [active, message]);
+}

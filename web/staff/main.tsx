@@ -6,6 +6,7 @@ import '../ui/attachments.css';
 import './staff.css';
 import './chats.css';
 import './kb.css';
+import './branding.css';
 import { App } from './App.tsx';
 import { SessionProvider } from './session.tsx';
 

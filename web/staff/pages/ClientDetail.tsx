@@ -47,9 +47,21 @@ export function ClientDetailPage() {
       </Link>
       <div className="page-head">
         <PageHeading>{c.name}</PageHeading>
-        <Link to={`/?client=${c.id}&status=all`} className="btn btn-small">
-          View tickets
-        </Link>
+        <div className="client-head-actions">
+          <Link to={`/?client=${c.id}&status=all`} className="btn btn-small">
+            View tickets
+          </Link>
+          {staff.role === 'admin' && (
+            <>
+              <Link to={`/settings/branding?client=${c.id}`} className="btn btn-small">
+                Branding
+              </Link>
+              <Link to={`/settings/domains?client=${c.id}`} className="btn btn-small">
+                Custom domain
+              </Link>
+            </>
+          )}
+        </div>
       </div>
       {created && !added && (
         <div className="alert alert-success" role="status">

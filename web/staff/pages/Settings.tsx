@@ -31,6 +31,7 @@ import {
 } from './settings/Chat.tsx';
 import type { ChatSettings } from '../../../contracts/chat.ts';
 import { KbSection, type KbSettings } from './settings/Kb.tsx';
+import { SettingsTabs } from './settings/SettingsTabs.tsx';
 
 /** GET /settings also answers how customers sign in (contracts/auth.ts); any part may be missing from an older server. */
 type WorkspaceSettings = Omit<WorkspaceSettingsBase, 'attachments' | 'chat'> & {
@@ -78,6 +79,7 @@ export function SettingsPage() {
       <div className="page-head">
         <PageHeading>Settings</PageHeading>
       </div>
+      {isAdmin && <SettingsTabs />}
       {!isAdmin || isForbidden(settings.error) ? (
         <div className="alert alert-info">Only admins can change workspace settings. Ask an admin of your workspace.</div>
       ) : !settings.data ? (

@@ -9,7 +9,7 @@ import type { KbCategory, KbVisibility, StaffKbArticle } from '../../../../contr
 import type { ClientSummary } from '../../../../contracts/directory.ts';
 import { ErrorAlert, Field, Loading, PageHeading, TimeAgo, isNotFound } from '../../components.tsx';
 import { useClients } from '../../directory.ts';
-import { useLoad, usePageTitle } from '../../hooks.ts';
+import { useLeaveGuard, useLoad, usePageTitle } from '../../hooks.ts';
 import { ApiError, errorMessage, staffApi } from '../../http.ts';
 import { uploadFile } from '../../../ui/uploads.ts';
 import {
@@ -163,7 +163,7 @@ function EditorForm({
     if (!saved && !draft.categoryId && sorted?.length === 1) setDraft((d) => ({ ...d, categoryId: sorted[0]!.id }));
   }, [sorted?.length]);
 
-  useLeaveGuard(dirty && busy === null);
+  useLeaveGuard(dirty && busy === null, LEAVE_MESSAGE);
 
   // After a new article gets its address the shell moves focus to the heading: give it back.
   const restoreFocus = useRef<HTMLElement | null>(null);
@@ -810,43 +810,4 @@ function ImageButton({ textareaRef, value, onChange }: { textareaRef: RefObject<
       )}
     </span>
   );
-}
-
-/**
- * Asks before leaving with unsaved changes: closing or reloading the tab (beforeunload),
- * following a link in the app (clicks are checked before the router sees them), and the
- * Back/Forward buttons where the browser lets a page cancel them (Navigation API).
- */
-function useLeaveGuard(active: boolean) {
-  useEffect(() => {
-    if (!active) return;
-    const onBeforeUnload = (e: BeforeUnloadEvent) => {
-      e.preventDefault();
-      e.returnValue = '';
-    };
-    const onClick = (e: MouseEvent) => {
-      if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
-      const a = (e.target as Element | null)?.closest?.('a[href]');
-      if (!(a instanceof HTMLAnchorElement)) return;
-      if (a.target && a.target !== '_self') return;
-      if (a.hasAttribute('download')) return;
-      const to = new URL(a.href, window.location.href);
-      if (to.href === window.location.href || (to.pathname === window.location.pathname && to.search === window.location.search && to.hash)) return;
-      if (!window.confirm(LEAVE_MESSAGE)) e.preventDefault();
-    };
-    type NavigateEvent = Event & { navigationType?: string };
-    const navigation = (window as unknown as { navigation?: EventTarget }).navigation;
-    const onNavigate = (e: Event) => {
-      const ev = e as NavigateEvent;
-      if (ev.navigationType === 'traverse' && ev.cancelable && !window.confirm(LEAVE_MESSAGE)) ev.preventDefault();
-    };
-    window.addEventListener('beforeunload', onBeforeUnload);
-    document.addEventListener('click', onClick, true);
-    navigation?.addEventListener('navigate', onNavigate);
-    return () => {
-      window.removeEventListener('beforeunload', onBeforeUnload);
-      document.removeEventListener('click', onClick, true);
-      navigation?.removeEventListener('navigate', onNavigate);
-    };
-  }, [active]);
 }
