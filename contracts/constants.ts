@@ -16,3 +16,14 @@ export const KB_VISIBILITIES = ['public', 'contacts', 'clients', 'internal'] as 
 export const KB_LANGUAGES = ['english', 'simple', 'danish', 'dutch', 'finnish', 'french', 'german', 'italian', 'norwegian', 'portuguese', 'spanish', 'swedish'] as const;
 /** Longest article, in Markdown characters. */
 export const KB_MARKDOWN_MAX = 100_000;
+
+/** A custom domain's progress (domains/lifecycle.ts) and how the staff app names it. */
+export type DomainState = 'pending_dns' | 'dns_verified' | 'issuing' | 'active' | 'failed';
+
+export const DOMAIN_STATE_LABELS: Record<DomainState, string> = {
+  pending_dns: 'Waiting for DNS',
+  dns_verified: 'DNS verified',
+  issuing: 'Issuing certificate',
+  active: 'Active',
+  failed: 'Failed',
+};

@@ -7,15 +7,8 @@ export const addDomainBody = z.object({
   clientId: z.uuid().nullable().optional(),
 });
 
-export type DomainState = 'pending_dns' | 'dns_verified' | 'issuing' | 'active' | 'failed';
-
-export const DOMAIN_STATE_LABELS: Record<DomainState, string> = {
-  pending_dns: 'Waiting for DNS',
-  dns_verified: 'DNS verified',
-  issuing: 'Issuing certificate',
-  active: 'Active',
-  failed: 'Failed',
-};
+export { DOMAIN_STATE_LABELS, type DomainState } from './constants.ts';
+import type { DomainState } from './constants.ts';
 
 export type CustomDomain = {
   id: string;

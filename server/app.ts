@@ -142,7 +142,8 @@ export async function buildApp({ config, db, bus = new EventBus(), workers = tru
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
+        // data: for the staff app's favicon; blob: for thumbnails of files being attached.
+        imgSrc: ["'self'", 'data:', 'blob:'],
         fontSrc: ["'self'"],
         connectSrc: ["'self'"],
         objectSrc: ["'none'"],

@@ -34,7 +34,7 @@ import { KbHomePage } from './pages/KbHomePage.tsx';
 import { KbCategoryPage } from './pages/KbCategoryPage.tsx';
 import { KbArticlePage } from './pages/KbArticlePage.tsx';
 import { KbSearchPage } from './pages/KbSearchPage.tsx';
-import { CustomCssGuard } from './branding.tsx';
+import { BrandStyles } from './branding.tsx';
 
 type Boot = { status: 'loading' } | { status: 'failed'; message: string } | { status: 'ready'; data: PortalBoot };
 
@@ -190,7 +190,7 @@ export function App() {
         <BrowserRouter basename={base}>
           <RouterBridge navigateRef={navigateRef} />
           <RouteChangeFocus />
-          <CustomCssGuard mfa={session.mfa !== null} />
+          <BrandStyles branding={session.workspace.branding} mfa={session.mfa !== null} />
           {signedIn && <FollowNext base={base} />}
           {session.mfa ? (
             // The second step comes before any page; afterwards the page at this address shows.

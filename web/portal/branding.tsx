@@ -18,13 +18,36 @@ export function BrandMark({ branding, className }: { branding: EffectiveBranding
   );
 }
 
-/** Inside the router: keeps `#brand-custom` off on plain pages and during the second step. */
-export function CustomCssGuard({ mfa }: { mfa: boolean }) {
+/** The `<link>` with this id in the head, made if missing; removed when `href` is null. */
+function syncLink(id: string, rel: string, href: string | null): HTMLLinkElement | null {
+  let link = document.getElementById(id) as HTMLLinkElement | null;
+  if (!href) {
+    link?.remove();
+    return null;
+  }
+  if (!link) {
+    link = document.createElement('link');
+    link.id = id;
+    link.rel = rel;
+    document.head.append(link);
+  }
+  if (link.getAttribute('href') !== href) link.setAttribute('href', href);
+  return link;
+}
+
+/**
+ * Inside the router: the head's brand stylesheets and favicon follow the session's branding
+ * (signing in switches to the client's), and custom CSS stays off on plain pages and during
+ * the second step.
+ */
+export function BrandStyles({ branding, mfa }: { branding: EffectiveBranding; mfa: boolean }) {
   const { pathname } = useLocation();
   const plain = mfa || PLAIN_PAGES.test(pathname);
   useEffect(() => {
-    const link = document.getElementById('brand-custom') as HTMLLinkElement | null;
-    if (link) link.disabled = plain;
-  }, [plain]);
+    syncLink('brand-colors', 'stylesheet', branding.stylesheetUrl);
+    const custom = syncLink('brand-custom', 'stylesheet', branding.customCssUrl);
+    if (custom) custom.disabled = plain;
+    syncLink('brand-icon', 'icon', branding.faviconUrl);
+  }, [branding.stylesheetUrl, branding.customCssUrl, branding.faviconUrl, plain]);
   return null;
 }

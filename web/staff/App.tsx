@@ -21,8 +21,7 @@ import { KbStatsPage } from './pages/kb/Stats.tsx';
 import { KbEditorRoute } from './pages/kb/Editor.tsx';
 import { Loading } from './components.tsx';
 
-// Branding and custom domains use values from contracts/branding.ts and domains.ts, which
-// build zod schemas at load: loaded when an admin opens them, not with every page.
+// Admin-only pages: loaded when an admin opens them, not with every page.
 const BrandingPage = lazy(() => import('./pages/settings/Branding.tsx').then((m) => ({ default: m.BrandingPage })));
 const DomainsPage = lazy(() => import('./pages/settings/Domains.tsx').then((m) => ({ default: m.DomainsPage })));
 

@@ -136,15 +136,11 @@ export const PREVIEWABLE = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'
 const PREVIEW_MAX_BYTES = 8 * 1024 * 1024;
 
 /**
- * A data: URL thumbnail of a picked image (the CSP allows data: images, not blob:), or null.
- * Only for the uploader's own eyes: the thread shows the server's preview.
+ * A blob: URL thumbnail of a picked image, or null (the pages' CSP allows images from the
+ * site and its own blob: URLs, never data:). The caller revokes it when the file leaves the
+ * draft. Only for the uploader's own eyes: the thread shows the server's preview.
  */
-export function readPreview(file: File): Promise<string | null> {
-  if (!PREVIEWABLE.includes(file.type) || file.size > PREVIEW_MAX_BYTES) return Promise.resolve(null);
-  return new Promise((resolve) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(typeof reader.result === 'string' ? reader.result : null);
-    reader.onerror = () => resolve(null);
-    reader.readAsDataURL(file);
-  });
+export function previewUrl(file: File): string | null {
+  if (!PREVIEWABLE.includes(file.type) || file.size > PREVIEW_MAX_BYTES) return null;
+  return URL.createObjectURL(file);
 }

@@ -7,7 +7,7 @@
 import { useCallback, useEffect, useRef, useState, type ClipboardEvent } from 'react';
 import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_FILES, type Attachment, type AttachmentLimits } from '../../contracts/attachments.ts';
 import { api, ApiError } from './api.ts';
-import { isRetryable, newIdempotencyKey, readPreview, screenshotName, tooLargeMessage, uploadFile } from './uploads.ts';
+import { isRetryable, newIdempotencyKey, previewUrl, screenshotName, tooLargeMessage, uploadFile } from './uploads.ts';
 
 export type DraftFile = {
   key: string;
@@ -18,7 +18,7 @@ export type DraftFile = {
   attachment: Attachment | null;
   error: string | null;
   retryable: boolean;
-  /** A local data: URL thumbnail for images. */
+  /** A local blob: URL thumbnail for images, revoked when the file leaves the draft. */
   preview: string | null;
 };
 
@@ -48,6 +48,8 @@ export function useAttachmentDraft({ url, limits: given, onUnauthenticated }: Dr
   latest.current = { url, limits, onUnauthenticated };
 
   const commit = useCallback((next: DraftFile[]) => {
+    const kept = new Set(next.map((f) => f.preview));
+    for (const f of current.current) if (f.preview && !kept.has(f.preview)) URL.revokeObjectURL(f.preview);
     current.current = next;
     setFiles(next);
     if (!next.some((f) => f.status === 'uploading')) waiting.current.splice(0).forEach((resolve) => resolve(next));
@@ -96,7 +98,7 @@ export function useAttachmentDraft({ url, limits: given, onUnauthenticated }: Dr
         if (file.size > limits.maxFileBytes) found.push(tooLargeMessage(file.name, limits.maxFileBytes));
         else if (file.size === 0) found.push(`“${file.name}” is empty.`);
         else
-          accepted.push({ key: `f${++nextKey}`, file, status: 'uploading', percent: 0, attachment: null, error: null, retryable: true, preview: null });
+          accepted.push({ key: `f${++nextKey}`, file, status: 'uploading', percent: 0, attachment: null, error: null, retryable: true, preview: previewUrl(file) });
       }
       setProblems(found);
       if (!accepted.length) return;
@@ -104,7 +106,6 @@ export function useAttachmentDraft({ url, limits: given, onUnauthenticated }: Dr
       setAnnouncement(accepted.length === 1 ? `Uploading ${accepted[0]!.file.name}.` : `Uploading ${accepted.length} files.`);
       for (const f of accepted) {
         start(f.key, f.file);
-        void readPreview(f.file).then((preview) => preview && patch(f.key, { preview }));
       }
     },
     [commit, patch, start],
@@ -197,6 +198,7 @@ export function useAttachmentDraft({ url, limits: given, onUnauthenticated }: Dr
     return () => {
       running.forEach((abort) => abort());
       running.clear();
+      for (const f of current.current) if (f.preview) URL.revokeObjectURL(f.preview);
     };
   }, []);
 

@@ -81,6 +81,12 @@ describe('branding: workspace → client inheritance', () => {
     expect(styles.title).toBe(ws.name);
     expect(styles.colors).toBe(':root{--brand-primary:#1f5fbf;--brand-primary-contrast:#ffffff;--brand-accent:#0f766e}\n');
     expect(styles.custom).toBeNull();
+    // The favicon is drawn from the name's initial on the primary colour.
+    const icon = styles.html.match(/<link rel="icon" id="brand-icon" href="([^"]+)">/)![1]!.replaceAll('&amp;', '&');
+    const svg = await page(icon);
+    expect(svg.headers['content-type']).toBe('image/svg+xml');
+    expect(svg.body).toContain('fill="#1f5fbf"');
+    expect(svg.body).toContain(`>${ws.name[0]!.toUpperCase()}</text>`);
   });
 
   it('a stylesheet’s address changes with its content, so it can be cached for good', async () => {
@@ -188,7 +194,7 @@ describe('branding: logo and favicon', () => {
     const level = (await admin.get('/branding')).json();
     expect(level.values.favicon).toMatchObject({ contentType: 'image/png' });
     const html = (await page(`/portal/${ws.slug}/`)).body;
-    expect(html).toContain(`<link rel="icon" href="${level.values.favicon.url}">`);
+    expect(html).toContain(`<link rel="icon" id="brand-icon" href="${level.values.favicon.url}">`);
   });
 });
 
@@ -251,7 +257,7 @@ describe('portal pages carry no product brand', () => {
     await admin.patch('/branding', { portalName: 'Acme Help' });
     const home = await page(`/portal/${ws.slug}/`);
     expect(home.headers['content-security-policy']).toBe(
-      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
     );
     for (const res of [home, await page(`/portal/${ws.slug}/no/such/page`), await page('/portal/no-such-portal/'), await page('/nothing-here')]) {
       expect(res.body).not.toMatch(/portico/i);

@@ -53,18 +53,20 @@ export function mergeBranding(
   const accentColor = client.accentColor ?? ws.accentColor ?? DEFAULT_BRANDING.accentColor;
   const customCss = client.customCss ?? ws.customCss;
   // Any change to either level changes the stylesheets' addresses, so browsers may keep them for good.
+  const portalName = client.portalName ?? ws.portalName ?? workspaceName;
   const version = createHash('sha256')
-    .update(JSON.stringify([primaryColor, accentColor, customCss]))
+    .update(JSON.stringify([primaryColor, accentColor, customCss, portalName]))
     .digest('base64url')
     .slice(0, 12);
   return {
     effective: {
-      portalName: client.portalName ?? ws.portalName ?? workspaceName,
+      portalName,
       primaryColor,
       primaryContrast: contrastText(primaryColor),
       accentColor,
       logoUrl: (client.logo ?? ws.logo)?.url ?? null,
-      faviconUrl: (client.favicon ?? ws.favicon)?.url ?? null,
+      // Without an uploaded one: the name's initial on the primary colour.
+      faviconUrl: (client.favicon ?? ws.favicon)?.url ?? `${base}/brand/favicon.svg?v=${version}`,
       stylesheetUrl: `${base}/brand/colors.css?v=${version}`,
       customCssUrl: customCss ? `${base}/brand/custom.css?v=${version}` : null,
     },
@@ -83,6 +85,14 @@ export async function loadBranding(
 ): Promise<Branding> {
   const { workspace, client } = await brandingLevels(db, ws.id, clientId);
   return mergeBranding(base, ws.name, workspace, client);
+}
+
+const xml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+
+/** The default favicon: the portal name's first letter, on the primary colour. */
+export function initialFavicon(b: EffectiveBranding): string {
+  const letter = xml([...b.portalName.trim()][0]?.toUpperCase() ?? '');
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="${b.primaryColor}"/><text x="16" y="22.5" font-family="system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif" font-size="19" font-weight="700" text-anchor="middle" fill="${b.primaryContrast}">${letter}</text></svg>`;
 }
 
 /** The colours as the CSS variables every portal style derives from. */

@@ -9,7 +9,7 @@ import type { Deps } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { declare } from '../../platform/http/route-config.ts';
 import { escapeAttr } from '../../platform/http/web-host.ts';
-import { colorsStylesheet, loadBranding, type Branding } from './effective.ts';
+import { colorsStylesheet, initialFavicon, loadBranding, type Branding } from './effective.ts';
 import { findBrandImage } from './queries.ts';
 
 /**
@@ -25,14 +25,15 @@ export const requestBranding = (deps: Deps, request: FastifyRequest): Promise<Br
 };
 
 /**
- * Portal pages load scripts, styles, images and fonts from the portal's own origin only (no
- * data: images either: custom CSS cannot smuggle content in, and the MFA QR code is inline SVG).
+ * Portal pages load scripts, styles, images and fonts from the portal's own origin only: no
+ * data: images (custom CSS cannot smuggle content in; the MFA QR code is inline SVG), and
+ * blob: only for thumbnails of files the person is attaching, made by the page itself.
  */
 export const PORTAL_CSP = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",
-  "img-src 'self'",
+  "img-src 'self' blob:",
   "font-src 'self'",
   "connect-src 'self'",
   "object-src 'none'",
@@ -51,7 +52,7 @@ export const PLAIN_PAGES = /^\/(account|register|reset\/|welcome\/)/;
 export function brandHead(b: EffectiveBranding, plain: boolean): string {
   const tags = [`<link rel="stylesheet" id="brand-colors" href="${escapeAttr(b.stylesheetUrl)}">`];
   if (b.customCssUrl) tags.push(`<link rel="stylesheet" id="brand-custom" href="${escapeAttr(b.customCssUrl)}"${plain ? ' disabled' : ''}>`);
-  if (b.faviconUrl) tags.push(`<link rel="icon" href="${escapeAttr(b.faviconUrl)}">`);
+  if (b.faviconUrl) tags.push(`<link rel="icon" id="brand-icon" href="${escapeAttr(b.faviconUrl)}">`);
   return tags.join('');
 }
 
@@ -66,6 +67,15 @@ export async function portalBrandingRoutes(app: FastifyInstance, { deps }: { dep
 
   app.get('/brand/custom.css', declare('portal', 'anyone'), async (request, reply) =>
     sendCss(reply, (await requestBranding(deps, request)).customCss ?? ''),
+  );
+
+  app.get('/brand/favicon.svg', declare('portal', 'anyone'), async (request, reply) =>
+    reply
+      .type('image/svg+xml')
+      .header('cache-control', 'private, max-age=31536000, immutable')
+      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; sandbox")
+      .header('x-content-type-options', 'nosniff')
+      .send(initialFavicon((await requestBranding(deps, request)).effective)),
   );
 
   app.get('/brand/images/:id', declare('portal', 'anyone'), async (request, reply) => {

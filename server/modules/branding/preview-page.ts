@@ -19,14 +19,23 @@ export const PREVIEW_CSP =
 
 function page(b: EffectiveBranding, appCss: string[], draftCss: string[]): string {
   const logo = b.logoUrl ? `<img class="brand-logo" src="${esc(b.logoUrl)}" alt="">` : '';
-  const rows = [
+  const tickets = [
     ['1042', 'Printer on the second floor jams', 'Open', 'open'],
     ['1039', 'New starter laptop for Maria', 'Pending', 'pending'],
-    ['1031', 'VPN disconnects every hour', 'Resolved', 'resolved'],
-  ]
+    ['1031', 'VPN disconnects every hour', 'Solved', 'solved'],
+  ];
+  const badge = (status: string, cls: string) => `<span class="badge badge-${cls}">${status}</span>`;
+  // The table on wide screens, cards on phones, as the portal's ticket list does.
+  const rows = tickets
     .map(
       ([n, subject, status, cls]) =>
-        `<tr><td class="col-number">#${n}</td><td class="col-subject"><a class="row-link" href="#">${subject}</a></td><td><span class="badge badge-${cls}">${status}</span></td><td class="col-updated">2 hours ago</td></tr>`,
+        `<tr><td class="col-number">#${n}</td><td class="col-subject"><a class="row-link" href="#">${subject}</a></td><td>${badge(status!, cls!)}</td><td class="col-updated">2 hours ago</td></tr>`,
+    )
+    .join('');
+  const cards = tickets
+    .map(
+      ([n, subject, status, cls]) =>
+        `<li class="ticket-card card"><div class="ticket-card-top"><span class="ticket-card-number">#${n}</span>${badge(status!, cls!)}</div><a class="ticket-card-subject row-link" href="#">${subject}</a><div class="ticket-card-meta"><span>Updated 2 hours ago</span></div></li>`,
     )
     .join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -34,7 +43,8 @@ function page(b: EffectiveBranding, appCss: string[], draftCss: string[]): strin
 ${[...appCss, ...draftCss].map((href) => `<link rel="stylesheet" href="${esc(href)}">`).join('')}
 </head><body>
 <header class="site-header"><div class="container header-inner">
-<a class="brand" href="#">${logo}<span class="brand-name">${esc(b.portalName)}</span></a>
+<a class="brand" href="#"><span class="brand-mark">${logo}<span class="brand-name">${esc(b.portalName)}</span></span></a>
+<button type="button" class="btn menu-toggle"><span class="menu-icon" aria-hidden="true"></span>Menu</button>
 <div class="header-menu"><nav aria-label="Main" class="main-nav"><ul>
 <li><a href="#" aria-current="page">My tickets</a></li><li><a href="#">New ticket</a></li><li><a href="#">Help center</a></li></ul></nav>
 <div class="account"><div class="account-who"><span class="account-name">Maria Lopez</span><span class="account-client">Example client</span></div>
@@ -44,8 +54,9 @@ ${[...appCss, ...draftCss].map((href) => `<link rel="stylesheet" href="${esc(hre
 <a class="btn btn-primary page-header-action" href="#">New ticket</a></div>
 <div class="ticket-table-wrap card"><table class="ticket-table"><thead><tr><th scope="col" class="col-number">#</th><th scope="col">Subject</th><th scope="col">Status</th><th scope="col" class="col-updated">Updated</th></tr></thead>
 <tbody>${rows}</tbody></table></div>
-<article class="message message-staff card"><div class="message-head"><span class="avatar">SJ</span> <strong>Sam Jones</strong> <span class="team-tag">Support team</span></div>
-<div class="message-body"><p>Thanks, we have ordered the part. <a href="#">See the article on paper jams</a>.</p></div></article>
+<ul class="ticket-cards">${cards}</ul>
+<ul class="thread preview-message"><li class="message message-staff"><div class="message-header"><span class="avatar" aria-hidden="true">SJ</span><span class="message-author"><span class="message-name">Sam Jones</span><span class="team-tag">Support team</span></span><span class="message-time">2 hours ago</span></div>
+<div class="message-body">Thanks, we have ordered the part. <a href="#">See the article on paper jams</a>.</div></li></ul>
 </main></body></html>`;
 }
 

@@ -538,6 +538,16 @@ const routes: Record<string, { access: string; check: Check }> = {
       }
     },
   },
+  'GET /portal/:slug/brand/favicon.svg': {
+    access: 'anyone',
+    check: async () => {
+      // Drawn from the colour the asker may see: client 0's only for client 0's contacts.
+      const other = await env.app.inject({ url: `/portal/${a.slug}/brand/favicon.svg`, headers: { cookie: otherClientContact.cookie } });
+      expect(other.body).not.toContain('#aa0011');
+      const own = await env.app.inject({ url: `/portal/${a.slug}/brand/favicon.svg`, headers: { cookie: colleague.cookie } });
+      expect(own.body).toContain('fill="#aa0011"');
+    },
+  },
   'GET /portal/:slug/brand/images/:id': { access: 'anyone', check: () => expect404(env.app.inject({ url: brand.logo.replace(a.slug, b.slug) })) },
   'GET /staff/api/branding': { access: 'admin', check: async () => expectAbsent(foreignStaff.get('/branding')) },
   'PATCH /staff/api/branding': {
@@ -552,7 +562,7 @@ const routes: Record<string, { access: string; check: Check }> = {
     access: 'admin',
     check: async () => {
       await injectUpload(foreignStaff, [{ name: 'l.png', data: PNG }], { method: 'PUT', path: '/branding/favicon' });
-      expect((await env.app.inject({ url: `/portal/${a.slug}/api/bootstrap` })).json().workspace.branding.faviconUrl).toBeNull();
+      expect((await env.app.inject({ url: `/portal/${a.slug}/api/bootstrap` })).json().workspace.branding.faviconUrl).toContain('/brand/favicon.svg');
       await foreignStaff.request('DELETE', '/branding/favicon');
     },
   },

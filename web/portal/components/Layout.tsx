@@ -57,7 +57,7 @@ export function Layout() {
       </a>
       <header className="site-header" inert={behindSheet}>
         <div className="container header-inner">
-          <Link to="/" className="brand" aria-label={`${workspace.name}, my tickets`}>
+          <Link to="/" className="brand">
             <BrandMark branding={workspace.branding} />
           </Link>
           <button

@@ -4,7 +4,8 @@
  * custom CSS with its problems (each one moves the caret to its line and column).
  */
 import { useId, useRef, type RefObject } from 'react';
-import { HEX_COLOR, type BrandImage, type ContrastWarning } from '../../../../contracts/branding.ts';
+import { HEX_COLOR, type ContrastWarning } from '../../../../contracts/branding-colors.ts';
+import type { BrandImage } from '../../../../contracts/branding.ts';
 import { formatBytes } from '../../../../contracts/attachments.ts';
 import { useFileDrop } from '../../../ui/useFileDrop.ts';
 
@@ -205,7 +206,7 @@ export function ImageField({
           ) : inherited ? (
             <span className="muted">Uses the {label.toLowerCase()} of {inheritedFrom}.</span>
           ) : (
-            <span className="muted">{kind === 'logo' ? 'None: the header shows the portal name only.' : 'None: browsers show their default icon.'}</span>
+            <span className="muted">{kind === 'logo' ? 'None: the header shows the portal name only.' : 'None: the portal shows the name’s first letter on the primary colour.'}</span>
           )}
         </p>
         <div className="brand-image-actions">

@@ -14,9 +14,8 @@ import {
   contrastRatio,
   contrastText,
   contrastWarnings,
-  type BrandingLevel,
-  type BrandingValues,
-} from '../../../../contracts/branding.ts';
+} from '../../../../contracts/branding-colors.ts';
+import type { BrandingLevel, BrandingValues } from '../../../../contracts/branding.ts';
 import { ErrorAlert, Field, Loading, PageHeading, isForbidden, isNotFound } from '../../components.tsx';
 import { useClients } from '../../directory.ts';
 import { useLeaveGuard, useLoad, usePageTitle } from '../../hooks.ts';

@@ -6,7 +6,8 @@
  */
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
-import { DOMAIN_STATE_LABELS, type CustomDomain, type DomainState } from '../../../../contracts/domains.ts';
+import { DOMAIN_STATE_LABELS, type DomainState } from '../../../../contracts/constants.ts';
+import type { CustomDomain } from '../../../../contracts/domains.ts';
 import { ErrorAlert, Field, Loading, PageHeading, isForbidden } from '../../components.tsx';
 import { useClients } from '../../directory.ts';
 import { useLoad, usePageTitle } from '../../hooks.ts';
