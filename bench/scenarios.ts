@@ -18,6 +18,7 @@ import type { Db } from '../server/platform/db/db.ts';
 import { createPortalTicket } from '../server/modules/tickets/create-ticket.ts';
 import { getPortalTicket, getStaffTicket, listPortalTickets, listStaffTickets } from '../server/modules/tickets/read-tickets.ts';
 import { searchArticles } from '../server/modules/kb/search.ts';
+import { KB_SEARCH_PAGE_SIZE } from '../contracts/constants.ts';
 
 export type Measured = { rps: number; p50: number; p99: number; errors: number; requests: number };
 export type ScenarioResult = {
@@ -209,7 +210,7 @@ export function scenarios(base: string, s: Setup): Scenario[] {
         headers: { cookie: `sid=${s.member.token}` },
         verifyBody: (b: Body) => (JSON.parse(text(b)) as { items?: unknown[] }).items!.length > 0,
       },
-      db: (db) => searchArticles(db, s.workspaceId, s.kbLanguage, { type: 'contact', clientId: s.member.clientId }, s.kbQuery, 25, 0),
+      db: (db) => searchArticles(db, s.workspaceId, s.kbLanguage, { type: 'contact', clientId: s.member.clientId }, s.kbQuery, KB_SEARCH_PAGE_SIZE, 0),
       perIteration: 1,
     },
   ];

@@ -14,6 +14,8 @@ export const CHAT_MESSAGE_MAX_CHARS = 4000;
 export const KB_VISIBILITIES = ['public', 'contacts', 'clients', 'internal'] as const;
 /** Text search languages a workspace can choose (PostgreSQL configurations). */
 export const KB_LANGUAGES = ['english', 'simple', 'danish', 'dutch', 'finnish', 'french', 'german', 'italian', 'norwegian', 'portuguese', 'spanish', 'swedish'] as const;
+/** Knowledge base search results a page: ten, as help centers and search engines show. */
+export const KB_SEARCH_PAGE_SIZE = 10;
 /** Longest article, in Markdown characters. */
 export const KB_MARKDOWN_MAX = 100_000;
 

@@ -132,6 +132,17 @@ describe('search', () => {
     expect((await member0.get(`/kb/search?q=${encodeURIComponent('printer blank morning')}`)).json().total).toBe(0);
   });
 
+  it('pages results ten at a time, in rank order, with the total', async () => {
+    for (let i = 0; i < 12; i++) await article(`Scanner guide part ${i}`, `How to clean the duplex scanner glass, step ${i}.`, 'public');
+    const first = (await anon(a, '/kb/search?q=duplex')).json();
+    expect(first).toMatchObject({ total: 12, page: 1, pageSize: 10 });
+    expect(first.items).toHaveLength(10);
+    const second = (await anon(a, '/kb/search?q=duplex&page=2')).json();
+    expect(second.items).toHaveLength(2);
+    const all = [...first.items, ...second.items].map((h: KbSearchHit) => h.title);
+    expect(new Set(all).size).toBe(12);
+  });
+
   it('highlights the matching words in a snippet, as text', async () => {
     const [hit] = (await anon(a, '/kb/search?q=toner')).json().items as KbSearchHit[];
     expect(hit!.snippet.filter((p) => p.hit).map((p) => p.text)).toEqual(['toner']);

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { deflectionBody, kbSearchQuery, previewBody, saveArticleBody, saveCategoryBody, voteBody } from '../../../contracts/kb.ts';
-import { PAGE_SIZE } from '../../../contracts/constants.ts';
+import { KB_SEARCH_PAGE_SIZE, PAGE_SIZE } from '../../../contracts/constants.ts';
 import type { Deps } from '../../platform/context.ts';
 import { declare, idParam, parse, KEEPS_AUTH } from '../../platform/http/route-config.ts';
 import { cookieOptions, noStore, portalCtx, portalHome, staffCtx } from '../../platform/http/surfaces.ts';
@@ -66,9 +66,9 @@ export async function portalKbRoutes(app: FastifyInstance, { deps }: { deps: Dep
   app.get('/kb/search', declare('portal', 'anyone'), async (request) => {
     const { q, page } = parse(kbSearchQuery, request.query);
     const w = ws(request);
-    const { rows, total } = await searchArticles(deps.db, w.id, w.kb_language, viewerOf(request), q, PAGE_SIZE, (page - 1) * PAGE_SIZE);
+    const { rows, total } = await searchArticles(deps.db, w.id, w.kb_language, viewerOf(request), q, KB_SEARCH_PAGE_SIZE, (page - 1) * KB_SEARCH_PAGE_SIZE);
     if (total === 0 && page === 1 && q) await recordFailedSearch(deps.db, w.id, q);
-    return { items: rows.map(presentHit), total, page, pageSize: PAGE_SIZE };
+    return { items: rows.map(presentHit), total, page, pageSize: KB_SEARCH_PAGE_SIZE };
   });
 
   app.get('/kb/suggest', declare('portal', 'anyone'), async (request) => {

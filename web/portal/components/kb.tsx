@@ -18,7 +18,7 @@ export type KbVoteResult = { myVote: KbVote; helpful: number; notHelpful: number
 /** GET /kb/articles/:slug answers this instead of the article at an old slug. */
 export type KbMoved = { movedTo: string };
 
-export const KB_PAGE_SIZE = 25;
+export { KB_SEARCH_PAGE_SIZE as KB_PAGE_SIZE } from '../../../contracts/constants.ts';
 /** The server's limit on a search query (kbSearchQuery). */
 export const KB_QUERY_MAX = 200;
 

@@ -5,7 +5,7 @@ import { LoadFailed, PageHeading } from '../components/bits.tsx';
 import { Breadcrumb, HitList, KB_PAGE_SIZE, KbLoading, KbSearchForm, kbSearchPath, useKbLoad } from '../components/kb.tsx';
 import { usePageTitle, useSession } from '../session.tsx';
 
-/** Search results, ranked by the server, 25 a page. */
+/** Search results, ranked by the server, 10 a page. */
 export function KbSearchPage() {
   const [params] = useSearchParams();
   const navigate = useNavigate();
