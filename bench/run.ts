@@ -213,6 +213,7 @@ async function removeBenchTickets(db: Db, s: Setup): Promise<void> {
   await db.tx(async (tx) => {
     await tx.query(`delete from events where workspace_id = $1 and ticket_id in (${mine})`, [s.workspaceId, s.member.id]);
     await tx.query(`delete from tickets where id in (${mine})`, [s.workspaceId, s.member.id]);
+    await tx.query(`delete from idempotency_keys where workspace_id = $1 and actor_id = $2 and operation = 'ticket.create'`, [s.workspaceId, s.member.id]);
   });
 }
 

@@ -174,15 +174,24 @@ export function scenarios(base: string, s: Setup): Scenario[] {
         method: 'POST',
         headers: { cookie: `sid=${s.member.token}`, 'x-csrf-token': s.member.csrf, 'content-type': 'application/json' },
         body: JSON.stringify({ subject: 'Bench: printer offline', description: 'Created by the benchmark.', priority: 'normal' }),
+        // As the portal sends it: a new Idempotency-Key for every ticket (a retry would reuse it).
+        requests: [
+          {
+            setupRequest: (req: autocannon.Request) => ({
+              ...req,
+              headers: { ...req.headers, 'idempotency-key': randomBytes(12).toString('base64url') },
+            }),
+          },
+        ],
         verifyBody: startsWith('{"number":'),
       },
       db: (db) =>
-        createPortalTicket(ctx(db, s.member) as PortalCtx, { ticketCreation: true }, {
-          subject: 'Bench: floor',
-          description: 'Created by the benchmark.',
-          priority: 'normal',
-          attachmentIds: [],
-        }),
+        createPortalTicket(
+          ctx(db, s.member) as PortalCtx,
+          { ticketCreation: true },
+          { subject: 'Bench: floor', description: 'Created by the benchmark.', priority: 'normal', attachmentIds: [] },
+          randomBytes(12).toString('base64url'),
+        ),
       perIteration: 1,
     },
     {

@@ -24,6 +24,12 @@ export function idempotencyKey(headers: Record<string, string | string[] | undef
 const requestHash = (operation: string, input: unknown) =>
   createHash('sha256').update(operation).update('\0').update(JSON.stringify(input)).digest('hex');
 
+/** Throws unless a stored key row was made by this very request. */
+export function replayOf<R>(seen: { request_hash: string; operation: string; result: R }, operation: string, input: unknown): R | undefined {
+  if (seen.operation !== operation || seen.request_hash !== requestHash(operation, input)) throw new AppError('idempotency_key_reused');
+  return seen.result ?? undefined;
+}
+
 /**
  * The committed result of an earlier request with this key, if there is one (read only, for
  * work that must happen before the transaction); `onceFor` inside it stays the authority.
@@ -34,9 +40,7 @@ export async function earlierResult<R>(q: Sql, ctx: Ctx, key: string | undefined
     'select request_hash, operation, result from idempotency_keys where workspace_id = $1 and actor_id = $2 and key = $3',
     [ctx.workspaceId, ctx.actor.id, key],
   );
-  if (!seen) return undefined;
-  if (seen.operation !== operation || seen.request_hash !== requestHash(operation, input)) throw new AppError('idempotency_key_reused');
-  return seen.result ?? undefined;
+  return seen ? replayOf(seen, operation, input) : undefined;
 }
 
 /**
@@ -50,13 +54,15 @@ export async function onceFor<R>(
   operation: string,
   input: unknown,
   create: () => Promise<R>,
+  /** The result, when it is known before `create` runs: stored with the key (one statement less). */
+  known?: R,
 ): Promise<R> {
   if (key === undefined) return create();
   const hash = requestHash(operation, input);
   const fresh = await tx.query(
     `insert into idempotency_keys (workspace_id, actor_id, key, operation, request_hash, result)
-     values ($1, $2, $3, $4, $5, 'null') on conflict do nothing returning 1`,
-    [ctx.workspaceId, ctx.actor.id, key, operation, hash],
+     values ($1, $2, $3, $4, $5, $6) on conflict do nothing returning 1`,
+    [ctx.workspaceId, ctx.actor.id, key, operation, hash, known === undefined ? 'null' : JSON.stringify(known)],
   );
   if (fresh.length === 0) {
     const [seen] = await tx.query<{ request_hash: string; operation: string; result: R }>(
@@ -67,6 +73,7 @@ export async function onceFor<R>(
     return seen.result;
   }
   const result = await create();
+  if (known !== undefined) return result;
   await tx.query('update idempotency_keys set result = $4 where workspace_id = $1 and actor_id = $2 and key = $3', [
     ctx.workspaceId,
     ctx.actor.id,

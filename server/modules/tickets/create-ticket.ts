@@ -5,7 +5,7 @@ import type { Db, Sql } from '../../platform/db/db.ts';
 import { AppError } from '../../platform/errors.ts';
 import { mutate } from '../../platform/events.ts';
 import { failpoint } from '../../platform/failpoint.ts';
-import { earlierResult, onceFor } from '../../platform/idempotency.ts';
+import { earlierResult, onceFor, replayOf } from '../../platform/idempotency.ts';
 import { checkClaimable, claimAttachments } from '../attachments/claim.ts';
 
 /** Hands out the workspace's next ticket number; the row lock serialises concurrent creates. */
@@ -37,6 +37,24 @@ export async function reserveTicketNumber(db: Db, workspaceId: string): Promise<
   return row!.n;
 }
 
+type KeyRow = { request_hash: string; operation: string; result: { number: number } };
+
+/**
+ * `reserveTicketNumber` and the idempotency check in one statement: the earlier request's key
+ * row if this key was used, else a new number (taken only when the key is unused).
+ */
+async function reserveUnlessSeen(ctx: PortalCtx, key: string): Promise<{ seen: KeyRow } | { number: number }> {
+  const [row] = await ctx.db.query<{ seen: KeyRow | null; n: number | null }>(
+    `with seen as (select request_hash, operation, result from idempotency_keys where workspace_id = $1 and actor_id = $2 and key = $3),
+          quick as (select set_config('synchronous_commit', 'off', true)),
+          taken as (update workspaces set ticket_seq = ticket_seq + 1 from quick
+                     where id = $1 and not exists (select 1 from seen) returning ticket_seq)
+     select (select row_to_json(seen) from seen) as seen, (select ticket_seq from taken) as n`,
+    [ctx.workspaceId, ctx.actor.id, key],
+  );
+  return row!.seen ? { seen: row!.seen } : { number: row!.n! };
+}
+
 /**
  * A contact opens a ticket from the portal. Requester and client are the signed-in
  * contact's own; nothing in the body can choose them. Files uploaded beforehand are
@@ -65,7 +83,7 @@ export async function createPortalTicket(
     await record({ type: 'ticket.created', ticketId: row!.id, payload: { number, source: 'portal', files } });
     failpoint(ctx.config.failpoint, 'ticket.before-commit');
     return { number };
-  }));
+  }, reserved ? { number: reserved.number } : undefined));
 }
 
 /**
@@ -79,14 +97,18 @@ async function numberBeforehand(
   input: z.infer<typeof createTicketBody>,
   idempotencyKey: string | undefined,
 ): Promise<{ number: number } | { earlier: { number: number } }> {
-  const earlier = await earlierResult<{ number: number }>(ctx.db, ctx, idempotencyKey, 'ticket.create', input);
-  if (earlier) return { earlier };
   try {
     await checkClaimable(ctx.db, ctx, input.attachmentIds);
   } catch (err) {
+    // A retry of a create that went through: its files are claimed by now.
     const meanwhile = await earlierResult<{ number: number }>(ctx.db, ctx, idempotencyKey, 'ticket.create', input);
     if (meanwhile) return { earlier: meanwhile };
     throw err;
   }
-  return { number: await reserveTicketNumber(ctx.db, ctx.workspaceId) };
+  if (idempotencyKey === undefined) return { number: await reserveTicketNumber(ctx.db, ctx.workspaceId) };
+  const r = await reserveUnlessSeen(ctx, idempotencyKey);
+  if ('number' in r) return r;
+  const earlier = replayOf(r.seen, 'ticket.create', input);
+  // Seen but without a result: that request is still running; its transaction decides.
+  return earlier ? { earlier } : { number: await reserveTicketNumber(ctx.db, ctx.workspaceId) };
 }
