@@ -3,7 +3,7 @@ import type { createTicketBody } from '../../../contracts/tickets.ts';
 import type { PortalCtx } from '../../platform/context.ts';
 import type { Db, Sql } from '../../platform/db/db.ts';
 import { AppError } from '../../platform/errors.ts';
-import { mutate } from '../../platform/events.ts';
+import { mutate, type DomainEvent } from '../../platform/events.ts';
 import { failpoint } from '../../platform/failpoint.ts';
 import { earlierResult, onceFor, replayOf } from '../../platform/idempotency.ts';
 import { checkClaimable, claimAttachments } from '../attachments/claim.ts';
@@ -72,18 +72,49 @@ export async function createPortalTicket(
   // inside the ticket's transaction (no gaps, one transaction less).
   const reserved = ctx.db.kind === 'postgres' ? await numberBeforehand(ctx, input, idempotencyKey) : null;
   if (reserved && 'earlier' in reserved) return reserved.earlier;
-  return mutate(ctx, (tx, record) => onceFor(tx, ctx, idempotencyKey, 'ticket.create', input, async () => {
+  return mutate(ctx, (tx, record, adopt) => onceFor(tx, ctx, idempotencyKey, 'ticket.create', input, async () => {
     const number = reserved ? reserved.number : await nextTicketNumber(tx, ctx.workspaceId);
-    const [row] = await tx.query<{ id: string }>(
-      `insert into tickets (workspace_id, number, client_id, requester_id, subject, description, priority, status, source)
-       values ($1, $2, $3, $4, $5, $6, $7, 'new', 'portal') returning id`,
-      [ctx.workspaceId, number, ctx.actor.clientId, ctx.actor.id, input.subject, input.description, input.priority],
-    );
-    const files = await claimAttachments(tx, ctx, input.attachmentIds, { ticketId: row!.id, messageId: null });
-    await record({ type: 'ticket.created', ticketId: row!.id, payload: { number, source: 'portal', files } });
+    if (input.attachmentIds.length === 0) {
+      adopt(await insertTicketAndEvent(tx, ctx, number, input));
+    } else {
+      const [row] = await tx.query<{ id: string }>(
+        `insert into tickets (workspace_id, number, client_id, requester_id, subject, description, priority, status, source)
+         values ($1, $2, $3, $4, $5, $6, $7, 'new', 'portal') returning id`,
+        [ctx.workspaceId, number, ctx.actor.clientId, ctx.actor.id, input.subject, input.description, input.priority],
+      );
+      const files = await claimAttachments(tx, ctx, input.attachmentIds, { ticketId: row!.id, messageId: null });
+      await record({ type: 'ticket.created', ticketId: row!.id, payload: { number, source: 'portal', files } });
+    }
     failpoint(ctx.config.failpoint, 'ticket.before-commit');
     return { number };
   }, reserved ? { number: reserved.number } : undefined));
+}
+
+/**
+ * A ticket without files and its `ticket.created` event in one statement (the event is the
+ * same as `record` would write): a round trip less for the most common create.
+ */
+async function insertTicketAndEvent(tx: Sql, ctx: PortalCtx, number: number, input: z.infer<typeof createTicketBody>): Promise<DomainEvent> {
+  const payload = { number, source: 'portal', files: 0 };
+  const [row] = await tx.query<{ ticket_id: string; id: string | number; created_at: Date }>(
+    `with t as (
+       insert into tickets (workspace_id, number, client_id, requester_id, subject, description, priority, status, source)
+       values ($1, $2, $3, $4, $5, $6, $7, 'new', 'portal') returning id)
+     insert into events (workspace_id, type, actor_type, actor_id, ticket_id, payload, ip)
+     select $1, 'ticket.created', 'contact', $4, t.id, $8, $9 from t
+     returning ticket_id, id, created_at`,
+    [ctx.workspaceId, number, ctx.actor.clientId, ctx.actor.id, input.subject, input.description, input.priority, JSON.stringify(payload), ctx.ip],
+  );
+  return {
+    id: Number(row!.id),
+    workspaceId: ctx.workspaceId,
+    type: 'ticket.created',
+    actorType: 'contact',
+    actorId: ctx.actor.id,
+    ticketId: row!.ticket_id,
+    payload,
+    createdAt: row!.created_at,
+  };
 }
 
 /**

@@ -28,6 +28,15 @@ describe('portal tickets', () => {
     expect(Date.parse(t.createdAt)).toBeGreaterThan(Date.now() - 60_000);
     const again = await tom.get('/tickets/1');
     expect(again.json().subject).toBe('Printer offline');
+    // Its audit event, written in the ticket's own statement when there are no files.
+    const events = await env.db.query<{ type: string; actor_type: string; actor_id: string; payload: unknown; ip: string | null }>(
+      `select e.type, e.actor_type, e.actor_id, e.payload, e.ip::text as ip from events e join tickets t on t.id = e.ticket_id
+        where t.workspace_id = $1 and t.number = 1`,
+      [ws.id],
+    );
+    expect(events).toEqual([
+      { type: 'ticket.created', actor_type: 'contact', actor_id: ws.clients[0].members[0].id, payload: { number: 1, source: 'portal', files: 0 }, ip: expect.any(String) },
+    ]);
   });
 
   it('numbers tickets per workspace, sequentially, even when created concurrently', async () => {
