@@ -12,6 +12,7 @@ import {
   type EffectiveBranding,
 } from '../../../contracts/branding.ts';
 import type { Sql } from '../../platform/db/db.ts';
+import { escapeAttr } from '../../platform/http/web-host.ts';
 import { brandingLevels, type BrandingRow } from './queries.ts';
 
 export type Branding = {
@@ -87,11 +88,9 @@ export async function loadBranding(
   return mergeBranding(base, ws.name, workspace, client);
 }
 
-const xml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
-
 /** The default favicon: the portal name's first letter, on the primary colour. */
 export function initialFavicon(b: EffectiveBranding): string {
-  const letter = xml([...b.portalName.trim()][0]?.toUpperCase() ?? '');
+  const letter = escapeAttr([...b.portalName.trim()][0]?.toUpperCase() ?? '');
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="${b.primaryColor}"/><text x="16" y="22.5" font-family="system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif" font-size="19" font-weight="700" text-anchor="middle" fill="${b.primaryContrast}">${letter}</text></svg>`;
 }
 
