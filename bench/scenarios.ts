@@ -188,7 +188,7 @@ export function scenarios(base: string, s: Setup): Scenario[] {
       db: (db) =>
         createPortalTicket(
           ctx(db, s.member) as PortalCtx,
-          { ticketCreation: true },
+          { ticketCreation: true, ticketClosing: true, slug: s.slug },
           { subject: 'Bench: floor', description: 'Created by the benchmark.', priority: 'normal', attachmentIds: [] },
           randomBytes(12).toString('base64url'),
         ),

@@ -159,3 +159,15 @@ export async function mutate<T>(ctx: Ctx, fn: (tx: Sql, record: Record_, adopt: 
   for (const event of recorded) ctx.bus.publish(event);
   return result;
 }
+
+/**
+ * A mutation that is one statement outside any transaction, so its own transaction: the
+ * events that statement wrote (`adopt`) are published once it has returned, i.e. committed.
+ * `fn` must run exactly one writing statement on `q`.
+ */
+export async function mutateInOneStatement<T>(ctx: Ctx, fn: (q: Sql, adopt: Adopt) => Promise<T>): Promise<T> {
+  const adopted: DomainEvent[] = [];
+  const result = await fn(ctx.db, (event) => adopted.push(event));
+  for (const event of adopted) ctx.bus.publish(event);
+  return result;
+}

@@ -21,7 +21,7 @@ export function idempotencyKey(headers: Record<string, string | string[] | undef
   return value;
 }
 
-const requestHash = (operation: string, input: unknown) =>
+export const requestHash = (operation: string, input: unknown) =>
   createHash('sha256').update(operation).update('\0').update(JSON.stringify(input)).digest('hex');
 
 /** Throws unless a stored key row was made by this very request. */

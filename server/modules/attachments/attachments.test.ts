@@ -227,6 +227,21 @@ describe('Idempotency-Key', () => {
     expect(theirs.json().number).toBe(first.json().number + 1);
   });
 
+  it('gives one ticket when the same create without files arrives six times at once', async () => {
+    const key = randomBytes(12).toString('hex');
+    const body = { subject: 'Six at once', description: 'impatient clicking' };
+    const before = await ticketCount();
+    const answers = await Promise.all(Array.from({ length: 6 }, () => requester.request('POST', '/tickets', body, { 'idempotency-key': key })));
+    expect(answers.map((a) => a.statusCode)).toEqual([201, 201, 201, 201, 201, 201]);
+    const first = answers[0]!.json();
+    for (const a of answers) expect(a.json()).toEqual(first);
+    expect(await ticketCount()).toBe(before + 1);
+    const [events] = await env.db.query<{ n: number }>(
+      `select count(*)::int as n from events e join tickets t on t.id = e.ticket_id where t.subject = 'Six at once' and e.type = 'ticket.created'`,
+    );
+    expect(events!.n).toBe(1);
+  });
+
   it('gives one ticket when the same create arrives twice at once, files attached once', async () => {
     const file = await uploadOne(requester, 'race.txt');
     const key = randomBytes(12).toString('hex');

@@ -1,12 +1,15 @@
 import type { z } from 'zod';
-import type { createTicketBody } from '../../../contracts/tickets.ts';
+import type { PortalTicket, createTicketBody } from '../../../contracts/tickets.ts';
 import type { PortalCtx } from '../../platform/context.ts';
 import type { Db, Sql } from '../../platform/db/db.ts';
 import { AppError } from '../../platform/errors.ts';
-import { mutate, type DomainEvent } from '../../platform/events.ts';
+import { mutate, mutateInOneStatement, type Adopt } from '../../platform/events.ts';
 import { failpoint } from '../../platform/failpoint.ts';
-import { earlierResult, onceFor, replayOf } from '../../platform/idempotency.ts';
+import { earlierResult, onceFor, replayOf, requestHash } from '../../platform/idempotency.ts';
 import { checkClaimable, claimAttachments } from '../attachments/claim.ts';
+import { portalTicket } from './presenters.ts';
+import { insertPortalTicket, type TicketRow } from './queries.ts';
+import { getPortalTicket } from './read-tickets.ts';
 
 /** Hands out the workspace's next ticket number; the row lock serialises concurrent creates. */
 export async function nextTicketNumber(tx: Sql, workspaceId: string): Promise<number> {
@@ -56,65 +59,112 @@ async function reserveUnlessSeen(ctx: PortalCtx, key: string): Promise<{ seen: K
 }
 
 /**
- * A contact opens a ticket from the portal. Requester and client are the signed-in
- * contact's own; nothing in the body can choose them. Files uploaded beforehand are
- * claimed in the same transaction; a retry with the same idempotency key returns the
- * first ticket.
+ * A contact opens a ticket from the portal and gets it back as the portal shows it.
+ * Requester and client are the signed-in contact's own; nothing in the body can choose them.
+ * Files uploaded beforehand are claimed in the same transaction; a retry with the same
+ * idempotency key returns the first ticket.
  */
 export async function createPortalTicket(
   ctx: PortalCtx,
-  settings: { ticketCreation: boolean },
+  settings: { ticketCreation: boolean; ticketClosing: boolean; slug: string },
   input: z.infer<typeof createTicketBody>,
   idempotencyKey?: string,
-): Promise<{ number: number }> {
+): Promise<PortalTicket> {
   if (!settings.ticketCreation) throw new AppError('portal_ticket_creation_disabled');
-  // The embedded database runs one transaction at a time anyway: there the number is taken
-  // inside the ticket's transaction (no gaps, one transaction less).
-  const reserved = ctx.db.kind === 'postgres' ? await numberBeforehand(ctx, input, idempotencyKey) : null;
-  if (reserved && 'earlier' in reserved) return reserved.earlier;
-  return mutate(ctx, (tx, record, adopt) => onceFor(tx, ctx, idempotencyKey, 'ticket.create', input, async () => {
-    const number = reserved ? reserved.number : await nextTicketNumber(tx, ctx.workspaceId);
-    if (input.attachmentIds.length === 0) {
-      adopt(await insertTicketAndEvent(tx, ctx, number, input));
-    } else {
-      const [row] = await tx.query<{ id: string }>(
-        `insert into tickets (workspace_id, number, client_id, requester_id, subject, description, priority, status, source)
-         values ($1, $2, $3, $4, $5, $6, $7, 'new', 'portal') returning id`,
-        [ctx.workspaceId, number, ctx.actor.clientId, ctx.actor.id, input.subject, input.description, input.priority],
-      );
-      const files = await claimAttachments(tx, ctx, input.attachmentIds, { ticketId: row!.id, messageId: null });
-      await record({ type: 'ticket.created', ticketId: row!.id, payload: { number, source: 'portal', files } });
-    }
-    failpoint(ctx.config.failpoint, 'ticket.before-commit');
-    return { number };
-  }, reserved ? { number: reserved.number } : undefined));
+  const created =
+    input.attachmentIds.length > 0 ? await createWithFiles(ctx, input, idempotencyKey) : await createWithoutFiles(ctx, input, idempotencyKey);
+  // A new ticket without files has no thread, CC or attachments yet: nothing more to read.
+  if ('ticket' in created) return portalTicket(created.ticket, [], [], { closing: settings.ticketClosing }, ctx.actor, new Map());
+  return getPortalTicket(ctx, settings, created.number);
 }
 
+type Input = z.infer<typeof createTicketBody>;
+type Created = { ticket: TicketRow } | { number: number };
+const OPERATION = 'ticket.create';
+
 /**
- * A ticket without files and its `ticket.created` event in one statement (the event is the
- * same as `record` would write): a round trip less for the most common create.
+ * The most common create. On PostgreSQL: the number taken beforehand, then the ticket, its
+ * event and its key in one statement committed on its own (two round trips in all). The
+ * embedded database runs one transaction at a time anyway: there the number is taken inside
+ * the ticket's transaction (no gaps).
  */
-async function insertTicketAndEvent(tx: Sql, ctx: PortalCtx, number: number, input: z.infer<typeof createTicketBody>): Promise<DomainEvent> {
+async function createWithoutFiles(ctx: PortalCtx, input: Input, idempotencyKey: string | undefined): Promise<Created> {
+  if (ctx.db.kind === 'postgres') {
+    const reserved = await numberBeforehand(ctx, input, idempotencyKey);
+    if ('earlier' in reserved) return reserved.earlier;
+    failpoint(ctx.config.failpoint, 'ticket.before-commit');
+    const created = await mutateInOneStatement(ctx, (q, adopt) => insertAndAdopt(q, ctx, reserved.number, input, idempotencyKey, adopt));
+    if (created) return created;
+    // A copy of this request took the key meanwhile, and has committed: its ticket.
+    const earlier = await earlierResult<{ number: number }>(ctx.db, ctx, idempotencyKey, OPERATION, input);
+    if (!earlier) throw new AppError('idempotency_key_reused');
+    return earlier;
+  }
+  return mutate(ctx, async (tx, _record, adopt) => {
+    const earlier = await earlierResult<{ number: number }>(tx, ctx, idempotencyKey, OPERATION, input);
+    if (earlier) return earlier;
+    const number = await nextTicketNumber(tx, ctx.workspaceId);
+    const created = await insertAndAdopt(tx, ctx, number, input, idempotencyKey, adopt);
+    failpoint(ctx.config.failpoint, 'ticket.before-commit');
+    // One connection, and the key was just looked up in this transaction: it is free.
+    return created!;
+  });
+}
+
+async function insertAndAdopt(
+  q: Sql,
+  ctx: PortalCtx,
+  number: number,
+  input: Input,
+  idempotencyKey: string | undefined,
+  adopt: Adopt,
+): Promise<{ ticket: TicketRow } | undefined> {
   const payload = { number, source: 'portal', files: 0 };
-  const [row] = await tx.query<{ ticket_id: string; id: string | number; created_at: Date }>(
-    `with t as (
-       insert into tickets (workspace_id, number, client_id, requester_id, subject, description, priority, status, source)
-       values ($1, $2, $3, $4, $5, $6, $7, 'new', 'portal') returning id)
-     insert into events (workspace_id, type, actor_type, actor_id, ticket_id, payload, ip)
-     select $1, 'ticket.created', 'contact', $4, t.id, $8, $9 from t
-     returning ticket_id, id, created_at`,
-    [ctx.workspaceId, number, ctx.actor.clientId, ctx.actor.id, input.subject, input.description, input.priority, JSON.stringify(payload), ctx.ip],
-  );
-  return {
-    id: Number(row!.id),
+  const created = await insertPortalTicket(q, {
+    workspaceId: ctx.workspaceId,
+    number,
+    clientId: ctx.actor.clientId,
+    requesterId: ctx.actor.id,
+    subject: input.subject,
+    description: input.description,
+    priority: input.priority,
+    payload,
+    ip: ctx.ip,
+    key:
+      idempotencyKey === undefined
+        ? undefined
+        : { actorId: ctx.actor.id, key: idempotencyKey, operation: OPERATION, requestHash: requestHash(OPERATION, input), result: { number } },
+  });
+  if (!created) return undefined;
+  adopt({
+    id: Number(created.event.id),
     workspaceId: ctx.workspaceId,
     type: 'ticket.created',
     actorType: 'contact',
     actorId: ctx.actor.id,
-    ticketId: row!.ticket_id,
+    ticketId: created.ticket.id,
     payload,
-    createdAt: row!.created_at,
-  };
+    createdAt: created.event.created_at,
+  });
+  return { ticket: created.ticket };
+}
+
+/** A create with files: the ticket, the claim of its files and its event in one transaction. */
+async function createWithFiles(ctx: PortalCtx, input: Input, idempotencyKey: string | undefined): Promise<{ number: number }> {
+  const reserved = ctx.db.kind === 'postgres' ? await numberBeforehand(ctx, input, idempotencyKey) : null;
+  if (reserved && 'earlier' in reserved) return reserved.earlier;
+  return mutate(ctx, (tx, record) => onceFor(tx, ctx, idempotencyKey, OPERATION, input, async () => {
+    const number = reserved ? reserved.number : await nextTicketNumber(tx, ctx.workspaceId);
+    const [row] = await tx.query<{ id: string }>(
+      `insert into tickets (workspace_id, number, client_id, requester_id, subject, description, priority, status, source)
+       values ($1, $2, $3, $4, $5, $6, $7, 'new', 'portal') returning id`,
+      [ctx.workspaceId, number, ctx.actor.clientId, ctx.actor.id, input.subject, input.description, input.priority],
+    );
+    const files = await claimAttachments(tx, ctx, input.attachmentIds, { ticketId: row!.id, messageId: null });
+    await record({ type: 'ticket.created', ticketId: row!.id, payload: { number, source: 'portal', files } });
+    failpoint(ctx.config.failpoint, 'ticket.before-commit');
+    return { number };
+  }, reserved ? { number: reserved.number } : undefined));
 }
 
 /**
@@ -125,21 +175,21 @@ async function insertTicketAndEvent(tx: Sql, ctx: PortalCtx, number: number, inp
  */
 async function numberBeforehand(
   ctx: PortalCtx,
-  input: z.infer<typeof createTicketBody>,
+  input: Input,
   idempotencyKey: string | undefined,
 ): Promise<{ number: number } | { earlier: { number: number } }> {
   try {
     await checkClaimable(ctx.db, ctx, input.attachmentIds);
   } catch (err) {
     // A retry of a create that went through: its files are claimed by now.
-    const meanwhile = await earlierResult<{ number: number }>(ctx.db, ctx, idempotencyKey, 'ticket.create', input);
+    const meanwhile = await earlierResult<{ number: number }>(ctx.db, ctx, idempotencyKey, OPERATION, input);
     if (meanwhile) return { earlier: meanwhile };
     throw err;
   }
   if (idempotencyKey === undefined) return { number: await reserveTicketNumber(ctx.db, ctx.workspaceId) };
   const r = await reserveUnlessSeen(ctx, idempotencyKey);
   if ('number' in r) return r;
-  const earlier = replayOf(r.seen, 'ticket.create', input);
+  const earlier = replayOf(r.seen, OPERATION, input);
   // Seen but without a result: that request is still running; its transaction decides.
   return earlier ? { earlier } : { number: await reserveTicketNumber(ctx.db, ctx.workspaceId) };
 }

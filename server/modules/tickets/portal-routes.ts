@@ -34,7 +34,7 @@ export async function portalTicketRoutes(app: FastifyInstance, { deps }: { deps:
     const input = parse(createTicketBody, request.body);
     const created = await createPortalTicket(ctx, settingsOf(request), input, idempotencyKey(request.headers));
     reply.code(201);
-    return getPortalTicket(ctx, settingsOf(request), created.number);
+    return created;
   });
 
   app.get('/tickets/:number', declare('portal', 'contact'), async (request) => {
