@@ -237,7 +237,9 @@ describe('Idempotency-Key', () => {
     for (const a of answers) expect(a.json()).toEqual(first);
     expect(await ticketCount()).toBe(before + 1);
     const [events] = await env.db.query<{ n: number }>(
-      `select count(*)::int as n from events e join tickets t on t.id = e.ticket_id where t.subject = 'Six at once' and e.type = 'ticket.created'`,
+      `select count(*)::int as n from events e join tickets t on t.id = e.ticket_id
+        where t.workspace_id = $1 and t.subject = 'Six at once' and e.type = 'ticket.created'`,
+      [ws.id],
     );
     expect(events!.n).toBe(1);
   });
