@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
+import helmet from 'helmet';
 import fastifyStatic from '@fastify/static';
 import type { Config } from './config.ts';
 import type { Db } from './platform/db/db.ts';
@@ -135,7 +135,9 @@ export async function buildApp({ config, db, bus = new EventBus(), workers = tru
     app.addHook('onClose', async () => bus.close());
   }
   const https = config.publicUrl.startsWith('https:');
-  await app.register(helmet, {
+  // Security headers on every answer. The middleware is built once: @fastify/helmet rebuilt it
+  // (parsing the CSP directives) on every request, 2.5% of Portico's busy time under load.
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -156,6 +158,7 @@ export async function buildApp({ config, db, bus = new EventBus(), workers = tru
     strictTransportSecurity: https,
     crossOriginEmbedderPolicy: false,
   });
+  app.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (err?: unknown) => done(err as Error | undefined)));
 
   // Cross-site requests never change anything: a mutation must come from our own origin.
   app.addHook('onRequest', async (request) => {

@@ -230,5 +230,15 @@ describe('CSRF and request hygiene', () => {
     expect(res.headers['referrer-policy']).toBe('no-referrer');
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['cache-control']).toBe('no-store');
+    // Every answer, also an unknown address and the staff app, carries them.
+    for (const url of ['/no/such/page', '/staff/api/me']) {
+      const other = await env.app.inject({ url });
+      expect(other.headers['content-security-policy']).toContain("default-src 'self'");
+      expect(other.headers['x-frame-options']).toBe('SAMEORIGIN');
+      expect(other.headers['x-content-type-options']).toBe('nosniff');
+      expect(other.headers['referrer-policy']).toBe('no-referrer');
+      // Plain http here: no HSTS.
+      expect(other.headers['strict-transport-security']).toBeUndefined();
+    }
   });
 });
