@@ -28,6 +28,15 @@ export async function enforce(db: Sql, limits: Limit[]): Promise<void> {
 }
 
 /**
+ * Gives back one hit on each key, for an attempt that turned out legitimate (a correct
+ * password): the count then holds the failures only. It is given back after the attempt, so
+ * attempts in flight at once have all been counted and checked first.
+ */
+export async function forgive(db: Sql, keys: string[]): Promise<void> {
+  if (keys.length) await db.query(`update rate_limits set hits = greatest(hits - 1, 0) where key = any($1)`, [keys]);
+}
+
+/**
  * Soft limit for one account or address hit from many places: never refuses (that would let
  * anyone lock the owner out), only slows each further attempt a little more, up to 3 s.
  */

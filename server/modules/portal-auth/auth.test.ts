@@ -180,6 +180,50 @@ describe('portal sign-in and sessions', () => {
     // Another address is not affected.
     expect((await signIn(ws.slug, { email: ws.clients[0].manager.email, password: TEST_PASSWORD })).statusCode).toBe(200);
   });
+
+  it('counts failures, not successes: one office behind one address can all sign in, an attacker there cannot guess on', async () => {
+    const ws = await createWorkspace(env.db);
+    const ip = randomLoopback();
+    const people = [ws.clients[0].manager, ...ws.clients[0].members];
+    const codes: number[] = [];
+    // Twelve sign-ins in a minute from one address, six of them by the same person.
+    for (let i = 0; i < 6; i++) {
+      for (const p of people.slice(0, 2)) codes.push((await signIn(ws.slug, { email: p.email, password: TEST_PASSWORD }, {}, ip)).statusCode);
+    }
+    expect(codes).toEqual(Array(12).fill(200));
+    // Failures from there still run into the limit, successes in between do not wash them out.
+    const failures: number[] = [];
+    for (let i = 0; i < 11; i++) {
+      failures.push((await signIn(ws.slug, { email: `x${i}@y.test`, password: 'nope' }, {}, ip)).statusCode);
+      if (i === 4) expect((await signIn(ws.slug, { email: people[1]!.email, password: TEST_PASSWORD }, {}, ip)).statusCode).toBe(200);
+    }
+    expect(failures).toEqual([...Array(10).fill(401), 429]);
+  });
+
+  it('still caps every attempt from one address at 60 a minute, since each costs a password hash', async () => {
+    const ws = await createWorkspace(env.db);
+    const ip = randomLoopback();
+    const people = [ws.clients[0].manager, ...ws.clients[0].members, ws.clients[1].manager, ...ws.clients[1].members];
+    const codes = new Map<number, number>();
+    for (let i = 0; i < 61; i++) {
+      const res = await signIn(ws.slug, { email: people[i % people.length]!.email, password: TEST_PASSWORD }, {}, ip);
+      codes.set(res.statusCode, (codes.get(res.statusCode) ?? 0) + 1);
+    }
+    expect(Object.fromEntries(codes)).toEqual({ 200: 60, 429: 1 });
+  });
+
+  it('gives staff from one office the same: successes do not count toward the limit', async () => {
+    const ws = await createWorkspace(env.db);
+    const ip = randomLoopback();
+    const staffSignIn = (email: string, password: string) =>
+      env.app.inject({ method: 'POST', url: '/staff/api/auth/sign-in', payload: { email, password }, remoteAddress: ip });
+    const codes: number[] = [];
+    for (let i = 0; i < 12; i++) codes.push((await staffSignIn(ws.agent.email, TEST_PASSWORD)).statusCode);
+    expect(codes).toEqual(Array(12).fill(200));
+    const failures: number[] = [];
+    for (let i = 0; i < 11; i++) failures.push((await staffSignIn(`x${i}@y.test`, 'nope')).statusCode);
+    expect(failures).toEqual([...Array(10).fill(401), 429]);
+  });
 });
 
 describe('CSRF and request hygiene', () => {

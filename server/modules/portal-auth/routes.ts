@@ -11,6 +11,7 @@ import type { SignInMeta } from '../../platform/auth/start-session.ts';
 import { declare, parse } from '../../platform/http/route-config.ts';
 import { cookieOptions, noStore, PORTAL_COOKIE, portalHome, safeNext, setSessionCookie } from '../../platform/http/surfaces.ts';
 import type { WorkspaceRow } from '../../platform/tenancy.ts';
+import { forgive } from '../../platform/rate-limit.ts';
 import { limitCredentialAttempt } from './limits.ts';
 import { requestBranding } from '../branding/portal-routes.ts';
 import type { EffectiveBranding } from '../../../contracts/branding.ts';
@@ -51,8 +52,9 @@ export async function portalAuthRoutes(app: FastifyInstance, { deps }: { deps: D
 
   app.post('/auth/sign-in', declare('portal', 'anyone'), async (request, reply) => {
     const input = parse(signInBody, request.body);
-    await limitCredentialAttempt(deps.db, 'sign-in', request.ip, `${ws(request).id}:${input.email.toLowerCase()}`);
+    const counters = await limitCredentialAttempt(deps.db, 'sign-in', request.ip, `${ws(request).id}:${input.email.toLowerCase()}`);
     const session = await signInContact(deps, ws(request), input, meta(request), request.portal!.domain?.clientId ?? null);
+    await forgive(deps.db, counters);
     return signedIn(request, reply, session, (request.body as { next?: unknown }).next);
   });
 

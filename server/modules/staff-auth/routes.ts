@@ -8,6 +8,7 @@ import { revokeSessionByToken } from '../../platform/auth/sessions.ts';
 import { declare, parse } from '../../platform/http/route-config.ts';
 import { cookieOptions, noStore, portalBase, safeNext, setSessionCookie, STAFF_COOKIE } from '../../platform/http/surfaces.ts';
 import { workspaceById } from '../../platform/tenancy.ts';
+import { forgive } from '../../platform/rate-limit.ts';
 import { limitCredentialAttempt } from '../portal-auth/limits.ts';
 import { signInStaff } from './sign-in.ts';
 
@@ -41,12 +42,13 @@ export async function staffAuthRoutes(app: FastifyInstance, { deps }: { deps: De
 
   app.post('/auth/sign-in', declare('staff', 'anyone'), async (request, reply): Promise<SignInResult> => {
     const input = parse(signInBody, request.body);
-    await limitCredentialAttempt(deps.db, 'staff-sign-in', request.ip, input.email.toLowerCase());
+    const counters = await limitCredentialAttempt(deps.db, 'staff-sign-in', request.ip, input.email.toLowerCase());
     const s = await signInStaff(deps, config, input, {
       ip: request.ip,
       userAgent: request.headers['user-agent'],
       previousToken: request.cookies[STAFF_COOKIE],
     });
+    await forgive(deps.db, counters);
     setSessionCookie(reply, config, 'staff', '', s.token);
     return { ok: true, stage: s.stage, next: safeNext('/staff', input.next) };
   });
