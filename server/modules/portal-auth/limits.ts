@@ -25,4 +25,3 @@ export async function limitCredentialAttempt(db: Db, endpoint: string, ip: strin
   }
   return forgivable;
 }
-
